@@ -1,0 +1,39 @@
+# The two commands (see README): `make run` and `make test`. Everything else supports them.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml scripts/install.sh | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint release audit bench bench-serve screenshots clean
+
+$(STAMP): pyproject.toml scripts/install.sh
+	bash scripts/install.sh "$(PY)" "$(VENV)"
+	touch $(STAMP)
+
+## Serve the dashboard on the committed demo release.
+run: $(STAMP)
+	bash scripts/run.sh
+
+## Run the whole test suite: lint, format check, import contract, unit, property and browser tests.
+test: $(STAMP)
+	bash scripts/system-deps.sh
+	bash scripts/test.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+## Rebuild the release in data/aggregates from the synthetic demo extract.
+release: $(STAMP)
+	$(BIN)/csec build
+
+audit: $(STAMP)
+	$(BIN)/csec audit data/aggregates
+
+bench: $(STAMP)
+	$(BIN)/python bench/build.py
+	$(BIN)/python bench/suppress.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
