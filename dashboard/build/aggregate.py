@@ -24,11 +24,20 @@ PLACEMENT_MEASURE = {
 GROUP_LEVELS = {"region": "region_id", "peer_group": "peer_group_id"}
 
 
-def sfy_of(date_column: str) -> pl.Expr:
-    """Return the SFY id ("2015-16") of a date column; SFYs start on 1 July."""
+def sfy_start(date_column: str) -> pl.Expr:
+    """Return the calendar year in which the SFY of a date column starts (SFYs start 1 July)."""
     date = pl.col(date_column)
-    start = pl.when(date.dt.month() >= 7).then(date.dt.year()).otherwise(date.dt.year() - 1)
+    return date.dt.year() - (date.dt.month() < 7).cast(pl.Int32)
+
+
+def sfy_label(start: pl.Expr) -> pl.Expr:
+    """Return the SFY id ("2015-16") of a start-year expression."""
     return pl.format("{}-{}", start, ((start + 1) % 100).cast(pl.String).str.zfill(2))
+
+
+def sfy_of(date_column: str) -> pl.Expr:
+    """Return the SFY id ("2015-16") of a date column."""
+    return sfy_label(sfy_start(date_column))
 
 
 def age_group(age_column: str) -> pl.Expr:
@@ -47,17 +56,37 @@ def age_group(age_column: str) -> pl.Expr:
     )
 
 
-def report_records(reports: pl.DataFrame) -> pl.DataFrame:
-    """Return one row per (report, measure it counts towards), with county, SFY and demographics."""
-    base = reports.select(
+def tally(frame: pl.DataFrame, date: str, age: str, codes: list[str]) -> pl.DataFrame:
+    """Return record counts `n` per county, SFY, code columns and demographics (small frame)."""
+    keys = ["county_fips", "sfy_start", *codes, "age", "sex", "race_ethnicity"]
+    grouped = (
+        frame.lazy()
+        .select(
+            "county_fips",
+            sfy_start(date).alias("sfy_start"),
+            *codes,
+            pl.col(age).alias("age"),
+            "sex",
+            "race_ethnicity",
+        )
+        .group_by(keys)
+        .agg(n=pl.len())
+        .collect()
+    )
+    return grouped.select(
         pl.col("county_fips").cast(pl.String),
-        sfy_of("received_date").alias("period"),
-        pl.col("screening").cast(pl.String),
-        pl.col("disposition").cast(pl.String),
-        age_group("age_at_report").alias("age_group"),
+        sfy_label(pl.col("sfy_start")).alias("period"),
+        *(pl.col(c).cast(pl.String) for c in codes),
+        age_group("age").alias("age_group"),
         pl.col("sex").cast(pl.String),
         pl.col("race_ethnicity").cast(pl.String),
+        pl.col("n").cast(pl.Int64),
     )
+
+
+def report_records(reports: pl.DataFrame) -> pl.DataFrame:
+    """Return counts `n` per (county, SFY, demographics, measure) of the reports."""
+    base = tally(reports, "received_date", "age_at_report", ["screening", "disposition"])
     return pl.concat(
         [
             base.with_columns(measure=pl.lit("reports")),
@@ -70,16 +99,9 @@ def report_records(reports: pl.DataFrame) -> pl.DataFrame:
 
 
 def youth_records(youth: pl.DataFrame) -> pl.DataFrame:
-    """Return one row per (young person, measure they count towards)."""
-    base = youth.select(
-        pl.col("county_fips").cast(pl.String),
-        sfy_of("identified_date").alias("period"),
-        pl.col("csec_status").cast(pl.String),
-        pl.col("placement_context").cast(pl.String),
-        pl.col("case_status").cast(pl.String),
-        age_group("age").alias("age_group"),
-        pl.col("sex").cast(pl.String),
-        pl.col("race_ethnicity").cast(pl.String),
+    """Return counts `n` per (county, SFY, demographics, measure) of the young people."""
+    base = tally(
+        youth, "identified_date", "age", ["csec_status", "placement_context", "case_status"]
     )
     confirmed = base.filter(pl.col("csec_status") == "confirmed")
     return pl.concat(
@@ -109,7 +131,7 @@ def county_grid(counties: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFrame:
 
 def county_year_cells(records: pl.DataFrame, grid: pl.DataFrame) -> pl.DataFrame:
     """Return county × SFY totals for every measure; null value where the county had not opted in."""
-    counts = records.group_by("county_fips", "period", "measure").agg(n=pl.len())
+    counts = records.group_by("county_fips", "period", "measure").agg(pl.col("n").sum())
     return grid.join(counts, on=["county_fips", "period", "measure"], how="left").with_columns(
         value=pl.when(pl.col("opted_in")).then(pl.col("n").fill_null(0).cast(pl.Int64))
     )
@@ -178,7 +200,7 @@ def demographic_cells(records: pl.DataFrame) -> pl.DataFrame:
             .join(pl.DataFrame({"category": list(categories)}), how="cross")
         )
         counts = wanted.group_by("measure", "period", pl.col(breakdown).alias("category")).agg(
-            value=pl.len().cast(pl.Int64)
+            value=pl.col("n").sum()
         )
         frames.append(
             grid.join(counts, on=["measure", "period", "category"], how="left").with_columns(

@@ -1,0 +1,180 @@
+"""The committed demo release: rebuilt bytes, privacy invariants, calibration, golden fixture, CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dashboard import domain
+from dashboard.build.pipeline import build
+from dashboard.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+RELEASE = ROOT / "data" / "aggregates"
+FIXTURE_EXTRACT = ROOT / "tests" / "fixtures" / "extract_small"
+GOLDEN = ROOT / "tests" / "golden" / "extract_small"
+COUNT_TABLES = ("cells", "funnel_wide", "youth_wide", "demographics")
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory) -> Path:
+    """Return a fresh build of the demo release into a temporary directory."""
+    out = tmp_path_factory.mktemp("rebuild") / "aggregates"
+    build(out)
+    return out
+
+
+def manifest(directory: Path) -> dict:
+    """Return a release's manifest."""
+    return json.loads((directory / "manifest.json").read_text())
+
+
+def count_columns(frame: pl.DataFrame) -> list[str]:
+    """Return the integer count columns of a public table."""
+    return [c for c, t in frame.schema.items() if t.is_integer() and c != "estimate_year"]
+
+
+def test_committed_release_is_byte_identical_to_a_rebuild(rebuilt):
+    committed = sorted(p.name for p in RELEASE.iterdir())
+    assert committed == sorted(p.name for p in rebuilt.iterdir())
+    for name in committed:
+        assert (RELEASE / name).read_bytes() == (rebuilt / name).read_bytes(), f"{name} differs: run `make release`"
+
+
+def test_manifest_checksums_match_committed_files():
+    files = manifest(RELEASE)["files"]
+    assert {f["path"] for f in files} == {p.name for p in RELEASE.iterdir()} - {"manifest.json"}
+    for entry in files:
+        assert hashlib.sha256((RELEASE / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+
+
+@pytest.mark.parametrize("table", COUNT_TABLES)
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_no_published_count_lies_in_1_to_10(table, fmt):
+    path = RELEASE / f"{table}.{fmt}"
+    schema = pl.read_parquet_schema(path.with_suffix(".parquet"))
+    frame = pl.read_parquet(path) if fmt == "parquet" else pl.read_csv(path, schema=schema)
+    columns = count_columns(frame)
+    assert columns
+    for column in columns:
+        assert frame.filter(pl.col(column).is_between(1, 10)).height == 0, column
+
+
+def test_rates_rest_only_on_published_counts():
+    rates = pl.read_parquet(RELEASE / "rates.parquet")
+    assert rates.filter(pl.col("numerator").is_between(1, 10)).height == 0
+    published = rates.filter(status=domain.PUBLISHED)
+    assert published["numerator"].null_count() == 0
+    assert published["denominator"].null_count() == 0
+    hidden = rates.filter(pl.col("status") != domain.PUBLISHED)
+    assert hidden["value"].null_count() == hidden.height
+
+
+def test_suppressed_cells_are_null_never_zero_and_published_never_null():
+    cells = pl.read_parquet(RELEASE / "cells.parquet")
+    assert set(cells["status"]) <= {domain.PUBLISHED, domain.SUPPRESSED, domain.NOT_OPTED_IN}
+    assert cells.filter(pl.col("status") != domain.PUBLISHED)["value"].null_count() == cells.filter(
+        pl.col("status") != domain.PUBLISHED
+    ).height
+    assert cells.filter(status=domain.PUBLISHED)["value"].null_count() == 0
+    assert cells.filter(status=domain.SUPPRESSED).height > 100  # suppression has real work to do
+
+
+def test_every_data_file_says_synthetic():
+    for path in RELEASE.glob("*.parquet"):
+        assert set(pl.read_parquet(path)["data_source"]) == {domain.SYNTHETIC_TAG}, path.name
+    for name in ("README.md", "CITATION.cff"):
+        assert domain.SYNTHETIC_NOTICE in (RELEASE / name).read_text()
+    assert manifest(RELEASE)["synthetic"] is True
+
+
+def test_data_dictionary_describes_every_column():
+    dictionary = pl.read_csv(RELEASE / "data_dictionary.csv")
+    for path in RELEASE.glob("*.parquet"):
+        described = set(dictionary.filter(table=path.stem)["column"])
+        assert described == set(pl.read_parquet(path).columns), path.name
+
+
+def test_csv_and_parquet_agree():
+    for path in RELEASE.glob("*.parquet"):
+        parquet = pl.read_parquet(path)
+        csv = pl.read_csv(path.with_suffix(".csv"), schema=parquet.schema)
+        assert csv.equals(parquet), path.name
+
+
+@pytest.mark.parametrize(
+    ("measure", "expected"), [("reports", 70_334), ("youth", 38_168)]
+)
+def test_statewide_totals_are_published_and_calibrated(measure, expected):
+    cells = pl.read_parquet(RELEASE / "cells.parquet")
+    state = cells.filter(measure=measure, geo_level="state", period=domain.WINDOW, breakdown="total")
+    assert state["value"].to_list() == [expected]
+
+
+@pytest.mark.parametrize(
+    ("rate", "low", "high"),
+    [
+        ("screen_in_rate", 64.0, 66.0),
+        ("inconclusive_rate", 19.5, 20.5),
+        ("substantiation_rate", 23.0, 24.5),
+        ("confirmed_share", 23.5, 24.5),
+    ],
+)
+def test_statewide_rates_match_published_evaluation(rate, low, high):
+    rates = pl.read_parquet(RELEASE / "rates.parquet")
+    value = rates.filter(rate=rate, geo_level="state", period=domain.WINDOW)["value"][0]
+    assert low <= value <= high
+
+
+def test_golden_release_of_hand_written_fixture(tmp_path):
+    out = tmp_path / "aggregates"
+    build(out, extract_dir=FIXTURE_EXTRACT)
+    if os.environ.get("UPDATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        GOLDEN.mkdir(parents=True)
+        for name in ("cells.csv", "rates.csv"):
+            shutil.copy(out / name, GOLDEN / name)
+    for name in ("cells.csv", "rates.csv"):
+        assert (out / name).read_text() == (GOLDEN / name).read_text(), f"{name}: UPDATE_GOLDEN=1 to accept"
+    assert manifest(out)["synthetic"] is False
+
+
+def test_cli_build_with_bad_extract_fails_clearly_and_keeps_release(tmp_path, capsys):
+    out = tmp_path / "aggregates"
+    build(out, extract_dir=FIXTURE_EXTRACT)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    bad = tmp_path / "bad"
+    shutil.copytree(FIXTURE_EXTRACT, bad)
+    reports = (bad / "reports.csv").read_text().splitlines()
+    header = reports[0].split(",")
+    row = reports[2].split(",")
+    row[header.index("county_fips")] = "06999"
+    reports[2] = ",".join(row)
+    (bad / "reports.csv").write_text("\n".join(reports) + "\n")
+    assert main(["build", "--extract", str(bad), "--out", str(out)]) == 2
+    message = capsys.readouterr().err
+    assert "reports.csv" in message
+    assert "line 3" in message
+    assert "county_fips" in message
+    assert "06999" in message
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_cli_audit_passes_on_committed_release(capsys):
+    assert main(["audit", str(RELEASE)]) == 0
+    assert "pass" in capsys.readouterr().out.lower()
+
+
+def test_cli_help_lists_commands(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("build", "audit", "synth"):
+        assert command in out
