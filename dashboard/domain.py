@@ -34,8 +34,7 @@ STATUSES: tuple[str, ...] = (PUBLISHED, SUPPRESSED, NOT_OPTED_IN, NOT_APPLICABLE
 STATUS_REASONS = {
     PUBLISHED: "published",
     SUPPRESSED: (
-        "hidden to protect privacy: a small number, or a number from which one could be "
-        "worked out"
+        "hidden to protect privacy: a small number, or a number from which one could be worked out"
     ),
     NOT_OPTED_IN: "county (or every county in the group) had not opted in that fiscal year",
     NOT_APPLICABLE: "not defined: the denominator is zero",
@@ -67,7 +66,9 @@ MEASURES: tuple[Measure, ...] = (
     Measure("confirmed", "Confirmed CSE", "young people", "youth"),
     Measure("at_risk", "At risk of CSE", "young people", "youth"),
     Measure("confirmed_in_placement", "In placement", "young people", "placement"),
-    Measure("confirmed_absent_from_placement", "Absent from placement", "young people", "placement"),
+    Measure(
+        "confirmed_absent_from_placement", "Absent from placement", "young people", "placement"
+    ),
     Measure(
         "confirmed_placement_history_not_in_care",
         "Placement history, not in care",
@@ -163,11 +164,23 @@ RATES: tuple[Rate, ...] = (
         "percent",
     ),
     Rate(
-        "inconclusive_rate", "Inconclusive, % of screened in", "inconclusive", "screened_in", "percent"
+        "inconclusive_rate",
+        "Inconclusive, % of screened in",
+        "inconclusive",
+        "screened_in",
+        "percent",
     ),
     Rate("unfounded_rate", "Unfounded, % of screened in", "unfounded", "screened_in", "percent"),
-    Rate("confirmed_share", "Confirmed, % of young people identified", "confirmed", "youth", "percent"),
-    Rate("reports_per_100k", "CSE reports per 100,000 residents", "reports", "population", "per_100k"),
+    Rate(
+        "confirmed_share",
+        "Confirmed, % of young people identified",
+        "confirmed",
+        "youth",
+        "percent",
+    ),
+    Rate(
+        "reports_per_100k", "CSE reports per 100,000 residents", "reports", "population", "per_100k"
+    ),
     Rate(
         "youth_per_100k",
         "Young people identified per 100,000 residents",

@@ -16,7 +16,12 @@ COUNTIES_SCHEMA = {
     "peer_group_id": pl.String,
     "peer_group_name": pl.String,
 }
-ROSTER_SCHEMA = {"county_fips": pl.String, "sfy": pl.String, "opted_in": pl.Boolean, "basis": pl.String}
+ROSTER_SCHEMA = {
+    "county_fips": pl.String,
+    "sfy": pl.String,
+    "opted_in": pl.Boolean,
+    "basis": pl.String,
+}
 POPULATION_SCHEMA = {
     "county_fips": pl.String,
     "sfy": pl.String,

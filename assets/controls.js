@@ -1,0 +1,109 @@
+/* Native form controls -> Dash, PNG downloads, and the current page in the navigation.
+   Each control element keeps its current value in its `data-value` prop; a change is sent
+   with dash_clientside.set_props, which runs the callbacks that take Input(id, "data-value"). */
+(function () {
+  "use strict";
+
+  function send(id, value) {
+    var api = window.dash_clientside;
+    if (api && api.set_props) {
+      api.set_props(id, { "data-value": value });
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("select[data-control]")) {
+      send(el.id, el.value);
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!target.closest) {
+      return;
+    }
+    var option = target.closest("[data-control='buttons'] button[data-option]");
+    if (option) {
+      var group = option.closest("[data-control='buttons']");
+      group.querySelectorAll("button[data-option]").forEach(function (b) {
+        b.setAttribute("aria-pressed", b === option ? "true" : "false");
+      });
+      send(group.id, option.getAttribute("data-option"));
+      return;
+    }
+    var png = target.closest("button[data-png-for]");
+    if (png) {
+      var graph = document.getElementById(png.getAttribute("data-png-for"));
+      var plot = graph && graph.querySelector(".js-plotly-plot");
+      if (plot && window.Plotly) {
+        window.Plotly.downloadImage(plot, {
+          format: "png",
+          filename: png.getAttribute("data-filename"),
+          scale: 2
+        });
+      }
+      return;
+    }
+    if (target.closest("#site-nav a")) {
+      window.setTimeout(function () {
+        var main = document.getElementById("main");
+        if (main) {
+          main.focus({ preventScroll: false });
+        }
+      }, 0);
+    }
+  });
+
+  // The link of the page on screen, from a changed view, starts the page afresh (its defaults).
+  // Capture phase: runs before the client-side router of the link.
+  document.addEventListener(
+    "click",
+    function (event) {
+      var link = event.target.closest && event.target.closest("#site-nav a, a.brand");
+      var href = link && link.getAttribute("href");
+      if (href && href.split("?")[0] === window.location.pathname && window.location.search) {
+        event.preventDefault();
+        event.stopPropagation();
+        window.location.assign(href);
+      }
+    },
+    true
+  );
+
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches && event.target.matches("form[data-no-submit]")) {
+      event.preventDefault();
+    }
+  });
+
+  function markNav() {
+    var nav = document.getElementById("site-nav");
+    if (!nav) {
+      return false;
+    }
+    var path = window.location.pathname;
+    nav.querySelectorAll("a").forEach(function (a) {
+      var href = a.getAttribute("href");
+      var current = href === "/" ? path === "/" : path === href || path.indexOf(href + "/") === 0;
+      if (current) {
+        a.setAttribute("aria-current", "page");
+      } else {
+        a.removeAttribute("aria-current");
+      }
+    });
+    return true;
+  }
+
+  ["popstate", "_dashprivate_pushstate"].forEach(function (name) {
+    window.addEventListener(name, function () {
+      window.setTimeout(markNav, 0);
+    });
+  });
+  var observer = new MutationObserver(function () {
+    if (markNav()) {
+      observer.disconnect();
+    }
+  });
+  observer.observe(document.documentElement, { childList: true, subtree: true });
+})();

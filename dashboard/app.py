@@ -1,0 +1,144 @@
+"""The Dash app factory: verified release, cache, pages, download routes, accessible shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from flask import Flask, Response, abort, request, send_file
+
+from dashboard import charts, pages, urlstate
+from dashboard.cache import init_cache
+from dashboard.components import shell
+from dashboard.data import boundaries, bundle, release
+from dashboard.settings import ROOT, Settings
+
+ASSETS = ROOT / "assets"
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+<head>
+{%metas%}
+<title>{%title%}</title>
+{%favicon%}
+{%css%}
+</head>
+<body>
+<noscript>This dashboard needs JavaScript for its charts. Every published number is also in
+the release files at /download/release/.</noscript>
+{%app_entry%}
+{%config%}
+{%scripts%}
+{%renderer%}
+</body>
+</html>"""
+SECURITY_HEADERS = {
+    # Same-origin only: the page can make no third-party request (no CDN, no fonts, no trackers).
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def is_page(path: str) -> bool:
+    """Return whether a path is one of the dashboard's pages (or a Dash/asset route)."""
+    county = urlstate.PAGES["county"]
+    return (
+        path in urlstate.PAGES.values()
+        or path.startswith((county + "/", "/_", "/assets/"))
+        or path.rstrip("/") in urlstate.PAGES.values()
+    )
+
+
+def register_routes(server: Flask) -> None:
+    """Add the download routes: release files, the zip, SHA256SUMS, chart CSVs; and /healthz."""
+
+    @server.route("/download/release/<name>")
+    def release_file(name: str):
+        rel = release.current()
+        if name == bundle.zip_name(rel):
+            return Response(
+                bundle.release_zip(rel),
+                mimetype="application/zip",
+                headers={"Content-Disposition": f"attachment; filename={name}"},
+            )
+        if name == "SHA256SUMS":
+            return Response(bundle.sha256sums(rel), mimetype="text/plain")
+        served = bundle.served_files(rel)
+        if name not in served:
+            abort(404)
+        return send_file(
+            rel.directory / name, mimetype=served[name], as_attachment=True, download_name=name
+        )
+
+    @server.route("/download/chart/<chart_id>.csv")
+    def chart_csv(chart_id: str):
+        if chart_id not in charts.CHARTS:
+            abort(404)
+        page = charts.CHARTS[chart_id][0]
+        view = urlstate.parse(page, request.args.to_dict(), release.current().geos)
+        chart = charts.render(chart_id, view)
+        name = chart_id + "".join(f"-{v}" for v in view.values.values()).replace(":", "-")
+        return Response(
+            chart.csv,
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename={name}.csv"},
+        )
+
+    @server.route(boundaries.URL)
+    def county_boundaries():
+        response = send_file(
+            Path(server.config["CSEC_GEOJSON"]), mimetype="application/geo+json", max_age=86400
+        )
+        return response
+
+    @server.route("/healthz")
+    def healthz():
+        return {"status": "ok", "release_id": release.current().release_id}
+
+    @server.after_request
+    def headers_and_status(response: Response) -> Response:
+        for header, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(header, value)
+        if (
+            response.mimetype == "text/html"
+            and response.status_code == 200
+            and not is_page(request.path)
+        ):
+            response.status_code = 404  # Dash serves its page for any path; the 404 page says why
+        return response
+
+
+def create_app(settings: Settings | None = None) -> dash.Dash:
+    """Return the dashboard app; raise ReleaseError (refuse to start) if the release is not sound."""
+    settings = settings or Settings.from_env()
+    rel = release.load(Path(settings.release_dir))
+    boundaries.load(Path(settings.geojson_path), tuple(c.fips for c in rel.geos.counties))
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS),
+        title=shell.SITE_NAME,
+        update_title=None,
+        compress=settings.compress,
+        serve_locally=True,
+        meta_tags=[
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            {"name": "color-scheme", "content": "light"},
+        ],
+    )
+    app.index_string = INDEX
+    app.server.config.update(
+        CSEC_RELEASE_DIR=str(settings.release_dir), CSEC_GEOJSON=str(settings.geojson_path)
+    )
+    init_cache(app.server, settings)
+    pages.register_all(app)
+    app.layout = shell.layout(rel.release_id)
+    register_routes(app.server)
+    if settings.debug:
+        app.enable_dev_tools(debug=True)
+    return app

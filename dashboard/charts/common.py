@@ -1,0 +1,116 @@
+"""What every chart view is made of, and the helpers the chart builders share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard import domain, urlstate
+from dashboard.data.geographies import Geo
+from dashboard.data.release import Release
+from dashboard.figures import text
+
+Cell = str | dict
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a chart builder reads: the release, and the county boundaries (or their URL)."""
+
+    release: Release
+    geojson: dict | str | None = None
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """One chart as shown: title, figure JSON, summary, table alternative and CSV of its data."""
+
+    title: str
+    figure: dict | None
+    summary: str
+    columns: tuple[tuple[str, bool], ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    csv: str
+
+
+def source_line(release: Release, *tables: str) -> str:
+    """Return the source line of a chart (release id, tables, synthetic tag)."""
+    files = ", ".join(f"{t}.csv" for t in tables)
+    return f"Source: California CSEC Program dashboard, release {release.release_id[:12]}: {files}."
+
+
+def figure_json(fig: go.Figure) -> dict:
+    """Return a figure as the JSON-ready dict a dcc.Graph takes."""
+    return fig.to_plotly_json()
+
+
+def csv_text(frame: pl.DataFrame) -> str:
+    """Return the CSV of a chart's data, each row carrying the source tag and synthetic notice."""
+    return frame.with_columns(
+        data_source=pl.lit(domain.SYNTHETIC_TAG), notice=pl.lit(domain.SYNTHETIC_NOTICE)
+    ).write_csv()
+
+
+def geo_of(release: Release, view: urlstate.View) -> Geo:
+    """Return the geography of a view's `geo` value."""
+    return release.geos.resolve(view["geo"]) or release.geos.by_key["state"]
+
+
+def period_of(view: urlstate.View) -> str:
+    """Return the release period of a view's `sfy` value."""
+    return urlstate.period(view["sfy"])
+
+
+def when(period: str) -> str:
+    """Return a period in words ("SFY 2021-22", "SFY 2015-16 to 2021-22 (all seven years)")."""
+    return domain.sfy_label(period)
+
+
+def empty_message(noun: str, geo: Geo, period: str) -> str:
+    """Return the empty state of a geography that had not opted in."""
+    during = "in" if period in domain.SFYS else "during"
+    if geo.level == "region":
+        subject = f"no county in the {geo.name} region"
+    elif geo.level == "peer_group":
+        subject = f"no county in the peer group {geo.name}"
+    else:
+        return f"No {noun}: {geo.label} had not opted in {during} {when(period)}."
+    return f"No {noun}: {subject} had opted in {during} {when(period)}."
+
+
+def status_reason(status: str) -> str:
+    """Return the public reason of a status ("" when published)."""
+    return "" if status == domain.PUBLISHED else domain.STATUS_REASONS.get(status, status)
+
+
+def export_frame(frame: pl.DataFrame, geo: Geo, unit: str, metric_column: str) -> pl.DataFrame:
+    """Return a long frame of a chart's values with geography, metric, unit, status and reason."""
+    return frame.select(
+        geo_level=pl.lit(geo.level),
+        geo_id=pl.lit(geo.id),
+        geo_name=pl.lit(geo.name),
+        period=pl.col("period"),
+        measure=pl.col(metric_column),
+        measure_label=pl.col("label"),
+        value=pl.col("value").cast(pl.Int64) if unit == "count" else pl.col("value"),
+        unit=pl.lit(unit),
+        status=pl.col("status"),
+        status_reason=pl.col("status").map_elements(status_reason, return_dtype=pl.String),
+    )
+
+
+def series_table(frame: pl.DataFrame, unit: str) -> tuple[tuple, tuple]:
+    """Return columns and rows of a series frame: one row per SFY, one column per series."""
+    labels = list(dict.fromkeys(frame["label"].to_list()))
+    columns = (("State fiscal year", False), *((label, True) for label in labels))
+    rows = []
+    for period in domain.SFYS:
+        part = frame.filter(pl.col("period") == period)
+        cells = {
+            r["label"]: text.cell_text(r["value"], r["status"], unit)
+            for r in part.iter_rows(named=True)
+        }
+        rows.append((domain.sfy_label(period), *(cells.get(label, "") for label in labels)))
+    return columns, tuple(rows)

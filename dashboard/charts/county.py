@@ -1,0 +1,125 @@
+"""Charts of the county benchmark page: one county against its peers, region and the state."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard import domain, urlstate
+from dashboard.charts.common import (
+    ChartView,
+    Context,
+    csv_text,
+    figure_json,
+    period_of,
+    series_table,
+    source_line,
+    when,
+)
+from dashboard.data import queries
+from dashboard.data.geographies import Geo
+from dashboard.figures import text, trend
+
+ROLES = ("county", "peer_group", "region", "state")
+
+
+def county_of(ctx: Context, view: urlstate.View) -> Geo:
+    """Return the county of a view."""
+    geos = ctx.release.geos
+    return geos.resolve_county(view["county"]) or geos.find("county", geos.counties[0].fips)
+
+
+def benchmark_trend(ctx: Context, view: urlstate.View) -> ChartView:
+    """Return one metric for the county, its peer group, region and state over the SFYs."""
+    release, metric = ctx.release, view["measure"]
+    county = county_of(ctx, view)
+    unit, label = queries.metric_unit(metric), queries.metric_label(metric)
+    frame = queries.benchmark_series(release, metric, county.id)
+    title = f"{label}: {county.label} against its peer group, region and California"
+    source = source_line(release, "rates" if queries.is_rate(metric) else "cells")
+    axis = queries.metric_noun(metric).capitalize()
+    if unit == "count":
+        fig = trend.small_multiples(frame, title, unit, source, axis)
+    else:
+        fig = trend.trend(frame, title, unit, source)
+    columns, rows = series_table(frame, unit)
+    summary = text.series_summary(frame, unit, title)
+    geos = {
+        role: (level, geo_id, name)
+        for role, level, geo_id, name in queries.benchmark_geos(release, county.id)
+    }
+    export = frame.select(
+        geo_level=pl.col("series").replace_strict({r: g[0] for r, g in geos.items()}),
+        geo_id=pl.col("series").replace_strict({r: g[1] for r, g in geos.items()}),
+        geo_name=pl.col("label"),
+        period="period",
+        measure=pl.lit(metric),
+        measure_label=pl.lit(label),
+        value=pl.col("value").cast(pl.Int64) if unit == "count" else pl.col("value"),
+        unit=pl.lit(unit),
+        status="status",
+        status_reason=pl.col("status").map_elements(
+            lambda s: "" if s == domain.PUBLISHED else domain.STATUS_REASONS.get(s, s),
+            return_dtype=pl.String,
+        ),
+    )
+    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export))
+
+
+def benchmark_table(ctx: Context, view: urlstate.View) -> ChartView:
+    """Return every measure and rate for the county, peer group, region, state and the rank."""
+    release, period = ctx.release, period_of(view)
+    county = county_of(ctx, view)
+    frame = queries.benchmark_table(release, county.id, period)
+    geos = queries.benchmark_geos(release, county.id)
+    peer_name = ctx.release.geos.county(county.id).peer_group_name
+    title = (
+        f"Every measure: {county.label} against its peer group ({peer_name}), region and "
+        f"California, {when(period)}"
+    )
+    short = {
+        "county": county.label,
+        "peer_group": "Peer group",
+        "region": geos[2][3],
+        "state": "California",
+    }
+    columns = (
+        ("Measure", False),
+        *((short[role], True) for role in ROLES),
+        ("Rank among peers (1 = highest)", False),
+    )
+    rows = tuple(
+        (
+            r["label"],
+            *(text.cell_text(r[f"{role}_value"], r[f"{role}_status"], r["unit"]) for role in ROLES),
+            r["rank"],
+        )
+        for r in frame.iter_rows(named=True)
+    )
+    hidden = sum(frame[f"{role}_status"].is_in([domain.SUPPRESSED]).sum() for role in ROLES)
+    ranked = frame.filter(~pl.col("rank").str.starts_with("not ranked")).height
+    summary = (
+        f"{title}. {len(queries.METRICS)} measures and rates for 4 geographies; "
+        f"{text.plural(int(hidden), 'value')} suppressed ({domain.STATUS_REASONS[domain.SUPPRESSED]}). "
+        f"A rank among peer counties is shown for {ranked} of {frame.height} measures: only where "
+        "every opted-in peer county's value is published."
+    )
+    plain = {
+        f"{role}_value": [
+            text.plain(v, u) for v, u in zip(frame[f"{role}_value"], frame["unit"], strict=True)
+        ]
+        for role in ROLES
+    }
+    export = frame.with_columns(
+        period=pl.lit(period),
+        county_fips=pl.lit(county.id),
+        **{name: pl.Series(column, dtype=pl.String) for name, column in plain.items()},
+    ).select(
+        "county_fips",
+        "period",
+        pl.col("metric").alias("measure"),
+        pl.col("label").alias("measure_label"),
+        "unit",
+        *(c for role in ROLES for c in (f"{role}_value", f"{role}_status")),
+        "rank",
+    )
+    return ChartView(title, None, summary, columns, rows, csv_text(export))

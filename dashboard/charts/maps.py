@@ -1,0 +1,98 @@
+"""The county map: a choropleth of any measure or rate, or the illustrative opt-in roster."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard import domain, urlstate
+from dashboard.charts.common import (
+    ChartView,
+    Context,
+    csv_text,
+    figure_json,
+    period_of,
+    source_line,
+    status_reason,
+    when,
+)
+from dashboard.data import queries
+from dashboard.figures import map as map_figure
+from dashboard.figures import text
+
+
+def county_link(name: str, fips: str, release) -> dict:
+    """Return a table cell linking to a county's benchmark page."""
+    geo = release.geos.find("county", fips)
+    return {"text": name, "href": urlstate.href("county", {"county": geo.slug})}
+
+
+def metric_map(ctx: Context, view: urlstate.View) -> ChartView:
+    """Return the choropleth of one measure or rate for the chosen period."""
+    release, metric, period = ctx.release, view["measure"], period_of(view)
+    unit, label = queries.metric_unit(metric), queries.metric_label(metric)
+    frame = queries.county_values(release, metric, period)
+    title = f"{label}, by county, {when(period)}"
+    source = source_line(release, "rates" if queries.is_rate(metric) else "cells")
+    fig = map_figure.choropleth(frame, ctx.geojson, title, unit, source, label)
+    columns = (("County", False), (label, True), ("Note", False))
+    rows = tuple(
+        (
+            county_link(r["name"], r["fips"], release),
+            text.cell_text(r["value"], r["status"], unit),
+            status_reason(r["status"]),
+        )
+        for r in frame.iter_rows(named=True)
+    )
+    summary = text.map_summary(frame, unit, title)
+    export = frame.select(
+        geo_level=pl.lit("county"),
+        geo_id="fips",
+        geo_name="name",
+        period=pl.lit(period),
+        measure=pl.lit(metric),
+        measure_label=pl.lit(label),
+        value="value",
+        unit=pl.lit(unit),
+        status="status",
+        status_reason=pl.col("status").map_elements(status_reason, return_dtype=pl.String),
+    )
+    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export))
+
+
+def roster_map(ctx: Context, view: urlstate.View) -> ChartView:
+    """Return the opt-in roster map: who had opted in, coloured by first year (illustrative)."""
+    release, period = ctx.release, period_of(view)
+    frame = queries.roster(release, period)
+    title = f"Counties in the Opt-In CSEC Program, {when(period)}, by first year (illustrative)"
+    source = source_line(release, "opt_in_roster")
+    fig = map_figure.roster(frame, ctx.geojson, title, source, period)
+    columns = (
+        ("County", False),
+        ("First year in the program", False),
+        (f"Opted in, {when(period)}", False),
+    )
+    rows = tuple(
+        (
+            county_link(r["name"], r["fips"], release),
+            domain.sfy_label(r["first_sfy"])
+            if r["first_sfy"]
+            else "Not by " + when(domain.SFYS[-1]),
+            "Yes" if r["opted_in"] else "No",
+        )
+        for r in frame.iter_rows(named=True)
+    )
+    summary = text.roster_summary(frame, when(period))
+    export = frame.select(
+        county_fips="fips",
+        county_name="name",
+        first_sfy="first_sfy",
+        period=pl.lit(period),
+        opted_in="opted_in",
+        basis=pl.lit("illustrative"),
+    )
+    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export))
+
+
+def county_map(ctx: Context, view: urlstate.View) -> ChartView:
+    """Return the map of the chosen view (roster or a metric)."""
+    return roster_map(ctx, view) if view["view"] == "roster" else metric_map(ctx, view)

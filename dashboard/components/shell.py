@@ -1,0 +1,78 @@
+"""The page shell: skip link, header with navigation, synthetic-data banner, main, footer."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboard import ids, urlstate
+from dashboard.components.notices import synthetic_banner
+
+NAV = (
+    ("home", "Overview"),
+    ("funnel", "Report funnel"),
+    ("placement", "Placement context"),
+    ("map", "Map"),
+    ("county", "County benchmark"),
+    ("downloads", "Downloads"),
+    ("methodology", "Methodology"),
+)
+SITE_NAME = "California CSEC Program dashboard"
+
+
+def layout(release_id: str) -> html.Div:
+    """Return the app layout around Dash's page container."""
+    return html.Div(
+        className="site",
+        children=[
+            html.A("Skip to main content", href=f"#{ids.MAIN}", className="skip-link"),
+            html.Header(
+                className="site-header",
+                children=html.Div(
+                    className="wrap",
+                    children=[
+                        dcc.Link(SITE_NAME, href="/", className="brand"),
+                        html.Nav(
+                            id=ids.NAV,
+                            **{"aria-label": "Main"},
+                            children=html.Ul(
+                                [
+                                    html.Li(dcc.Link(label, href=urlstate.PAGES[page]))
+                                    for page, label in NAV
+                                ]
+                            ),
+                        ),
+                    ],
+                ),
+            ),
+            synthetic_banner(),
+            html.Main(
+                id=ids.MAIN,
+                tabIndex="-1",
+                className="wrap",
+                children=dash.page_container,
+            ),
+            html.Footer(
+                className="site-footer",
+                children=html.Div(
+                    className="wrap",
+                    children=[
+                        html.P(
+                            [
+                                "Open-source public dashboard of California's Opt-In Commercially "
+                                "Sexually Exploited Children (CSEC) Program. Release ",
+                                html.Code(release_id),
+                                ". Counts from 1 to 10, and counts from which one could be worked "
+                                "out, are suppressed. ",
+                                dcc.Link("Methodology", href=urlstate.PAGES["methodology"]),
+                                " · ",
+                                dcc.Link(
+                                    "Downloads and citation", href=urlstate.PAGES["downloads"]
+                                ),
+                            ]
+                        ),
+                    ],
+                ),
+            ),
+        ],
+    )

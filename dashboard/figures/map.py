@@ -1,0 +1,171 @@
+"""County maps: a choropleth of one metric, and the opt-in roster by first year in the program.
+
+Counties without a published value are drawn in their own traces (grey and hatched by a
+marker, or white), each with a legend entry and the reason in the tooltip. Such traces
+colour every county the same: their `z` is a fixed colour key (KEY_Z), not a value.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard import domain
+from dashboard.figures import text, theme
+
+KEY_Z = 0.5  # colour key of single-colour traces: not a value, never shown
+STATUS_STYLE = {
+    domain.SUPPRESSED: (
+        theme.SUPPRESSED_FILL,
+        "x-thin-open",
+        "Suppressed (×): hidden to protect privacy",
+    ),
+    domain.NOT_OPTED_IN: (theme.NOT_OPTED_IN_FILL, "circle-open", "Not opted in (○) that year"),
+    domain.NOT_APPLICABLE: (
+        theme.NOT_OPTED_IN_FILL,
+        "line-ew-open",
+        "Not defined (–): denominator is zero",
+    ),
+}
+COHORT_COLOURS = ("#440154", "#443983", "#31688e", "#21918c", "#35b779", "#90d743", "#fde725")
+GEO = {
+    "fitbounds": "locations",
+    "visible": False,
+    "projection": {"type": "mercator"},
+    "bgcolor": "white",
+}
+
+
+def _flat(
+    geojson: dict | str, fips: list[str], colour: str, name: str, hover: list[str], group: str
+) -> go.Choropleth:
+    """Return a single-colour choropleth trace for a set of counties."""
+    return go.Choropleth(
+        geojson=geojson,
+        featureidkey="id",
+        locations=fips,
+        z=[KEY_Z] * len(fips),
+        zmin=0,
+        zmax=1,
+        colorscale=[[0, colour], [1, colour]],
+        showscale=False,
+        marker={"line": {"color": theme.BORDER, "width": 0.6}},
+        name=name,
+        legendgroup=group,
+        showlegend=False,
+        text=hover,
+        hovertemplate="%{text}<extra></extra>",
+        meta={"kind": "key"},
+    )
+
+
+def _markers(
+    geojson: dict | str, fips: list[str], symbol: str, name: str, hover: list[str], group: str
+) -> go.Scattergeo:
+    """Return markers at county centres (a shape cue besides colour) carrying the legend entry."""
+    return go.Scattergeo(
+        geojson=geojson,
+        featureidkey="id",
+        locations=fips,
+        mode="markers",
+        marker={"symbol": symbol, "size": 8, "color": theme.TEXT, "line": {"width": 1.5}},
+        name=name,
+        legendgroup=group,
+        text=hover,
+        hovertemplate="%{text}<extra></extra>",
+    )
+
+
+def _status_traces(fig: go.Figure, frame: pl.DataFrame, geojson: dict | str, label: str) -> None:
+    """Add a fill trace and a marker trace for each non-published status present."""
+    for status, (colour, symbol, name) in STATUS_STYLE.items():
+        part = frame.filter(pl.col("status") == status)
+        if not part.height:
+            continue
+        hover = [f"<b>{n}</b><br>{label}: {domain.STATUS_REASONS[status]}" for n in part["name"]]
+        fips = part["fips"].to_list()
+        fig.add_trace(_flat(geojson, fips, colour, name, hover, status))
+        fig.add_trace(_markers(geojson, fips, symbol, name, hover, status))
+
+
+def choropleth(
+    frame: pl.DataFrame, geojson: dict | str, title: str, unit: str, source: str, label: str
+) -> go.Figure:
+    """Return a county choropleth of one metric (fips, name, value, status)."""
+    fig = go.Figure()
+    shown = frame.filter(pl.col("status") == domain.PUBLISHED)
+    if shown.height:
+        fig.add_trace(
+            go.Choropleth(
+                geojson=geojson,
+                featureidkey="id",
+                locations=shown["fips"].to_list(),
+                z=shown["value"].to_list(),
+                colorscale=theme.SEQUENTIAL,
+                marker={"line": {"color": "white", "width": 0.6}},
+                colorbar={
+                    "title": {"text": _unit_words(unit), "side": "top"},
+                    "orientation": "h",
+                    "x": 0,
+                    "xanchor": "left",
+                    "y": 0,
+                    "yanchor": "top",
+                    "ypad": 4,
+                    "thickness": 12,
+                    "len": 0.9,
+                    "ticksuffix": "%" if unit == "percent" else "",
+                },
+                name=label,
+                showlegend=False,
+                text=[
+                    f"<b>{n}</b><br>{label}: {text.fmt_with_unit(v, unit)}"
+                    for n, v in zip(shown["name"], shown["value"], strict=True)
+                ],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    _status_traces(fig, frame, geojson, label)
+    fig.update_geos(**GEO)
+    theme.apply(
+        fig, title, source, text.figure_note(frame["status"], "county"), height=480, axis_px=70
+    )
+    fig.update_layout(clickmode="event", dragmode=False)
+    return fig
+
+
+def _unit_words(unit: str) -> str:
+    """Return a colour-bar title for a unit."""
+    return {"count": "count", "percent": "percent", "per_100k": "per 100,000"}[unit]
+
+
+def roster(
+    frame: pl.DataFrame, geojson: dict | str, title: str, source: str, period: str
+) -> go.Figure:
+    """Return the opt-in roster map: counties opted in during `period`, coloured by first SFY."""
+    fig = go.Figure()
+    for i, sfy in enumerate(domain.SFYS):
+        part = frame.filter(pl.col("opted_in") & (pl.col("first_sfy") == sfy))
+        if not part.height:
+            continue
+        name = f"First year {domain.sfy_label(sfy)}"
+        hover = [
+            f"<b>{n}</b><br>In the program since {domain.sfy_label(sfy)}" for n in part["name"]
+        ]
+        trace = _flat(geojson, part["fips"].to_list(), COHORT_COLOURS[i], name, hover, sfy)
+        trace.showlegend = True
+        fig.add_trace(trace)
+    out = frame.filter(~pl.col("opted_in"))
+    if out.height:
+        hover = [
+            f"<b>{n}</b><br>Not opted in, {domain.sfy_label(period)}"
+            + (f"; first year {domain.sfy_label(f)}" if f else "")
+            for n, f in zip(out["name"], out["first_sfy"], strict=True)
+        ]
+        fips = out["fips"].to_list()
+        colour, symbol, name = STATUS_STYLE[domain.NOT_OPTED_IN]
+        fig.add_trace(_flat(geojson, fips, colour, name, hover, "out"))
+        fig.add_trace(_markers(geojson, fips, symbol, name, hover, "out"))
+    fig.update_geos(**GEO)
+    theme.apply(fig, title, source, domain.ROSTER_NOTICE + ".", height=480, axis_px=0)
+    fig.update_layout(clickmode="event", dragmode=False)
+    return fig

@@ -1,0 +1,152 @@
+"""Lines over the state fiscal years: gaps where a value is not published, never joined across."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from dashboard import domain
+from dashboard.figures import text, theme
+
+X_TITLE = "State fiscal year (1 July - 30 June)"
+AXIS_PX = 90  # room under the plot for (possibly slanted) year labels and the axis title
+# Tick labels inside the plot, above their grid line: the plot (and the notes) use the full width.
+_INSIDE = {"ticklabelposition": "inside top", "ticklabelstandoff": 2}
+Y_AXIS = {
+    "count": {**_INSIDE, "tickformat": ","},
+    "percent": {**_INSIDE, "ticksuffix": "%"},
+    "per_100k": {**_INSIDE, "tickformat": ",.2~f"},
+}
+
+
+def _hover(values: list, statuses: list, unit: str) -> list[str]:
+    """Return hover text per point: the value, or the status in words."""
+    return [text.cell_text(v, s, unit) for v, s in zip(values, statuses, strict=True)]
+
+
+def _not_opted_in_bands(fig: go.Figure, frame: pl.DataFrame, row: int | None = None) -> None:
+    """Shade the SFYs in which every series is 'not opted in', with a label."""
+    periods = list(domain.SFYS)
+    for i, period in enumerate(periods):
+        statuses = frame.filter(pl.col("period") == period)["status"].to_list()
+        if statuses and all(s == domain.NOT_OPTED_IN for s in statuses):
+            kwargs = {"row": row, "col": 1} if row else {}
+            fig.add_vrect(
+                x0=i - 0.5,
+                x1=i + 0.5,
+                fillcolor=theme.NOT_OPTED_IN_FILL,
+                line_width=0,
+                layer="below",
+                annotation_text="not opted in" if not row else "",
+                annotation_position="top",
+                annotation_font={"size": 10, "color": theme.MUTED},
+                **kwargs,
+            )
+
+
+def trend(
+    frame: pl.DataFrame, title: str, unit: str, source: str, empty_message: str = ""
+) -> go.Figure:
+    """Return one line per series (series, label, period, value, status) over the SFYs."""
+    statuses = frame["status"].to_list()
+    if not frame.height or all(s == domain.NOT_OPTED_IN for s in statuses):
+        return theme.empty(empty_message or "Nothing to show for these choices.", title, source)
+    fig = go.Figure()
+    for i, ((label,), part) in enumerate(frame.group_by("label", maintain_order=True)):
+        part_status = part["status"].to_list()
+        y = [
+            v if s == domain.PUBLISHED else None
+            for v, s in zip(part["value"], part_status, strict=True)
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=part["period"].to_list(),
+                y=y,
+                name=label,
+                mode="lines+markers",
+                connectgaps=False,
+                line={"color": theme.PALETTE[i % 8], "dash": theme.DASHES[i % 8], "width": 2.5},
+                marker={"symbol": theme.SYMBOLS[i % 8], "size": 8, "color": theme.PALETTE[i % 8]},
+                text=_hover(part["value"].to_list(), part_status, unit),
+                hovertemplate="%{fullData.name}, SFY %{x}: %{text}<extra></extra>",
+            )
+        )
+    _not_opted_in_bands(fig, frame)
+    fig.update_xaxes(
+        type="category", categoryorder="array", categoryarray=list(domain.SFYS), title=X_TITLE
+    )
+    fig.update_yaxes(title=None, rangemode="tozero", **Y_AXIS[unit])
+    if domain.PUBLISHED not in statuses:
+        # no scale when nothing is published: an axis would hint at the hidden sizes
+        fig.update_yaxes(showticklabels=False, showgrid=False)
+        fig.add_annotation(
+            text="No value published: " + text.figure_note(statuses).removeprefix("Gaps: "),
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+            font={"size": 13, "color": theme.MUTED},
+        )
+    theme.apply(
+        fig,
+        title,
+        source,
+        text.figure_note(statuses),
+        axis_px=AXIS_PX,
+    )
+    fig.update_layout(margin={"r": 28})
+    return fig
+
+
+def small_multiples(
+    frame: pl.DataFrame, title: str, unit: str, source: str, axis_title: str
+) -> go.Figure:
+    """Return one panel per series with its own scale (counts of very different sizes)."""
+    statuses = frame["status"].to_list()
+    groups = list(frame.group_by("label", maintain_order=True))
+    fig = make_subplots(
+        rows=len(groups),
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=[label for (label,), _ in groups],
+        vertical_spacing=0.09,
+    )
+    for i, ((label,), part) in enumerate(groups):
+        part_status = part["status"].to_list()
+        y = [
+            v if s == domain.PUBLISHED else None
+            for v, s in zip(part["value"], part_status, strict=True)
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=part["period"].to_list(),
+                y=y,
+                name=label,
+                mode="lines+markers",
+                connectgaps=False,
+                line={"color": theme.PALETTE[i % 8], "dash": theme.DASHES[i % 8], "width": 2.5},
+                marker={"symbol": theme.SYMBOLS[i % 8], "size": 8, "color": theme.PALETTE[i % 8]},
+                text=_hover(part["value"].to_list(), part_status, unit),
+                hovertemplate="%{fullData.name}, SFY %{x}: %{text}<extra></extra>",
+                showlegend=False,
+            ),
+            row=i + 1,
+            col=1,
+        )
+        _not_opted_in_bands(fig, part, row=i + 1)
+        fig.update_yaxes(rangemode="tozero", row=i + 1, col=1, nticks=4, **Y_AXIS[unit])
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(domain.SFYS))
+    fig.update_xaxes(title=X_TITLE, row=len(groups), col=1)
+    fig.update_annotations(font={"size": 13}, xanchor="left", x=0)
+    theme.apply(
+        fig,
+        title + f"<br><sup>{axis_title}; each panel has its own scale</sup>",
+        source,
+        text.figure_note(statuses),
+        height=150 * len(groups),
+        legend=False,
+        axis_px=AXIS_PX,
+    )
+    return fig

@@ -1,0 +1,101 @@
+"""Component ids of the web app: every id is defined here and only here."""
+
+from __future__ import annotations
+
+# Shell
+MAIN = "main"
+NAV = "site-nav"
+PAGES_LOCATION = "_pages_location"  # Dash pages' own dcc.Location
+
+# Controls (each carries its current value in its `data-value` prop)
+HOME_SFY = "home-sfy"
+FUNNEL_GEO = "funnel-geo"
+FUNNEL_SFY = "funnel-sfy"
+FUNNEL_SHOW = "funnel-show"
+PLACEMENT_GEO = "placement-geo"
+PLACEMENT_SFY = "placement-sfy"
+PLACEMENT_GROUP = "placement-group"
+PLACEMENT_BREAKDOWN = "placement-breakdown"
+MAP_VIEW = "map-view"
+MAP_MEASURE = "map-measure"
+MAP_SFY = "map-sfy"
+COUNTY_COUNTY = "county-county"
+COUNTY_MEASURE = "county-measure"
+COUNTY_SFY = "county-sfy"
+DOWNLOADS_TABLE = "downloads-table"
+
+# Other page parts
+HOME_STATS = "home-stats"
+MAP_NAV = "map-nav"
+COUNTY_HEADING = "county-heading"
+COUNTY_PROFILE = "county-profile"
+DOWNLOADS_PREVIEW = "downloads-preview"
+
+# Charts: one id each; the parts of a chart card derive from it.
+HOME_FUNNEL = "home-funnel"
+HOME_TREND = "home-trend"
+FUNNEL_STAGES = "funnel-stages"
+FUNNEL_TREND = "funnel-trend"
+PLACEMENT_STATUS = "placement-status"
+PLACEMENT_CONTEXT = "placement-context"
+PLACEMENT_CASE = "placement-case"
+PLACEMENT_DEMOGRAPHICS = "placement-demographics"
+MAP_MAP = "map-map"
+COUNTY_TREND = "county-trend"
+COUNTY_TABLE = "county-table"
+
+
+def url(page: str) -> str:
+    """Return the id of a page's own dcc.Location (keeps the address bar in step)."""
+    return f"{page}-url"
+
+
+def notices(page: str) -> str:
+    """Return the id of a page's notice area (bad URL parameters, empty states)."""
+    return f"{page}-notices"
+
+
+def graph(chart: str) -> str:
+    """Return the dcc.Graph id of a chart."""
+    return f"{chart}-graph"
+
+
+def summary(chart: str) -> str:
+    """Return the id of a chart's plain-language summary."""
+    return f"{chart}-summary"
+
+
+def table(chart: str) -> str:
+    """Return the id of a chart's table alternative."""
+    return f"{chart}-table"
+
+
+def csv(chart: str) -> str:
+    """Return the id of a chart's CSV download link."""
+    return f"{chart}-csv"
+
+
+def png(chart: str) -> str:
+    """Return the id of a chart's PNG download button."""
+    return f"{chart}-png"
+
+
+def heading(chart: str) -> str:
+    """Return the id of a chart card's heading."""
+    return f"{chart}-heading"
+
+
+# Page -> URL parameter -> control id (the order of parameters is urlstate.PAGE_PARAMS).
+CONTROLS: dict[str, dict[str, str]] = {
+    "home": {"sfy": HOME_SFY},
+    "funnel": {"geo": FUNNEL_GEO, "sfy": FUNNEL_SFY, "show": FUNNEL_SHOW},
+    "placement": {
+        "geo": PLACEMENT_GEO,
+        "sfy": PLACEMENT_SFY,
+        "group": PLACEMENT_GROUP,
+        "breakdown": PLACEMENT_BREAKDOWN,
+    },
+    "map": {"view": MAP_VIEW, "measure": MAP_MEASURE, "sfy": MAP_SFY},
+    "county": {"county": COUNTY_COUNTY, "measure": COUNTY_MEASURE, "sfy": COUNTY_SFY},
+    "downloads": {"table": DOWNLOADS_TABLE},
+}

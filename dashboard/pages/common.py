@@ -1,0 +1,116 @@
+"""Shared page parts: option lists for the controls and the thin callbacks every page wires."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, dcc
+
+from dashboard import charts, domain, ids, urlstate
+from dashboard.components import controls
+from dashboard.components.chart_card import graph_style
+from dashboard.components.table import data_table
+from dashboard.data import release
+from dashboard.data.geographies import LEVEL_LABELS, Geographies
+
+SFY_HINT = "State fiscal years run 1 July to 30 June."
+
+
+def sfy_options() -> list[tuple[str, str]]:
+    """Return (value, label) of every period, the seven-year window last."""
+    return [(s, domain.sfy_label(s)) for s in domain.SFYS[::-1]] + [
+        (urlstate.WINDOW_VALUE, "All seven years (SFY 2015-16 to 2021-22)")
+    ]
+
+
+def sfy_select(control_id: str, value: str) -> object:
+    """Return the fiscal-year control."""
+    return controls.select(control_id, "State fiscal year", sfy_options(), value)
+
+
+def geo_select(control_id: str, geos: Geographies, value: str) -> object:
+    """Return the geography control: the state, regions, peer groups and counties, grouped."""
+    groups = []
+    for level in ("state", "region", "peer_group", "county"):
+        options = [
+            (g.key, g.name if level != "state" else g.label) for g in geos.all if g.level == level
+        ]
+        groups.append((LEVEL_LABELS[level], options))
+    return controls.select(control_id, "Area", groups, value)
+
+
+def county_options(geos: Geographies) -> list[tuple[str, str]]:
+    """Return (slug, name) of every county."""
+    return [(g.slug, g.name) for g in geos.all if g.level == "county"]
+
+
+def metric_select(control_id: str, value: str, label: str = "Measure") -> object:
+    """Return the measure control: rates first, then counts, grouped."""
+    rates = [(r.id, r.label) for r in domain.RATES]
+    counts = [(m.id, m.label) for m in domain.MEASURES]
+    return controls.select(control_id, label, [("Rates", rates), ("Counts", counts)], value)
+
+
+def page_location(page: str) -> dcc.Store:
+    """Return the store of the page's canonical URL (the address bar follows it)."""
+    return dcc.Store(id=ids.url(page))
+
+
+def control_inputs(page: str) -> list[Input]:
+    """Return the inputs of a page's controls, in URL parameter order."""
+    return [Input(ids.CONTROLS[page][name], "data-value") for name in urlstate.PAGE_PARAMS[page]]
+
+
+def view_of(page: str, values: tuple) -> urlstate.View:
+    """Return the (re-validated) view of a page from its controls' values."""
+    return urlstate.from_controls(page, values, release.current().geos)
+
+
+def csv_href(chart_id: str, view: urlstate.View) -> str:
+    """Return the link of the CSV of exactly what a chart shows."""
+    return f"/download/chart/{chart_id}.csv" + urlstate.full_query(view.page, view.values)
+
+
+# Replace (not push) the address: the URL always names the view on screen, and the back button
+# goes to the previous page, which Dash's router then renders from its URL.
+REPLACE_URL = """
+function (url) {
+    if (url && url.path + url.search !== window.location.pathname + window.location.search) {
+        window.history.replaceState(window.history.state, "", url.path + url.search + window.location.hash);
+    }
+}
+"""
+
+
+def register_url_sync(app: Dash, page: str) -> None:
+    """Wire the page's controls to its address bar (canonical, defaults omitted)."""
+
+    @app.callback(Output(ids.url(page), "data"), control_inputs(page))
+    def sync_url(*values):
+        view = view_of(page, values)
+        return {
+            "path": urlstate.path(page, view.values),
+            "search": urlstate.search(page, view.values),
+        }
+
+    app.clientside_callback(REPLACE_URL, Input(ids.url(page), "data"))
+
+
+def register_chart(app: Dash, page: str, chart_id: str, graph: bool = True) -> None:
+    """Wire a chart card: controls -> view -> memoized chart -> figure, summary, table, CSV link."""
+    outputs = [
+        Output(ids.summary(chart_id), "children"),
+        Output(ids.table(chart_id), "children"),
+        Output(ids.csv(chart_id), "href"),
+    ]
+    if graph:
+        outputs[:0] = [Output(ids.graph(chart_id), "figure"), Output(ids.graph(chart_id), "style")]
+
+    @app.callback(outputs, control_inputs(page))
+    def update_chart(*values):
+        view = view_of(page, values)
+        chart = charts.render(chart_id, view)
+        parts = [
+            chart.summary,
+            data_table(chart.title, chart.columns, chart.rows),
+            csv_href(chart_id, view),
+        ]
+        return [chart.figure, graph_style(chart.figure), *parts] if graph else parts

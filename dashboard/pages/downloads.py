@@ -1,0 +1,208 @@
+"""Downloads: the full release as files and one zip, a preview, and code to read it."""
+
+from __future__ import annotations
+
+import dash
+import polars as pl
+from dash import Dash, Output, html
+
+from dashboard import domain, ids, urlstate
+from dashboard.components import controls, notices
+from dashboard.components.table import data_table
+from dashboard.data import bundle, release
+from dashboard.pages import common
+
+PAGE = "downloads"
+PREVIEW_ROWS = 15
+DESCRIPTIONS = {
+    "cells": "every published count, long form (one row per measure, area, year, breakdown)",
+    "rates": "rates and shares with their numerator and denominator",
+    "funnel_wide": "the report funnel, one row per area and year",
+    "youth_wide": "young people identified, one row per area and year",
+    "demographics": "statewide breakdowns by age group, sex, race and ethnicity",
+    "counties": "the 58 counties with region and peer group",
+    "opt_in_roster": "which counties had opted in, by year (illustrative)",
+    "population": "residents per county and year (rate denominators)",
+    "data_dictionary": "every column of every table",
+    "README": "what the release is, its source, counting rules, suppression and citation",
+    "CITATION": "how to cite this release",
+    "audit": "the disclosure audit of this release (see Methodology)",
+}
+PANDAS = """import pandas as pd
+
+# Suppressed values are empty cells: read them as missing, never as 0.
+cells = pd.read_csv("cells.csv", dtype={"geo_id": str}, keep_default_na=False,
+                    na_values=[""])
+cells["value"] = cells["value"].astype("Int64")
+state = cells.query("geo_level == 'state' and breakdown == 'total'")
+print(state.pivot(index="period", columns="measure", values="value"))"""
+R_CODE = """library(readr)
+
+# Suppressed values are empty cells: readr reads them as NA, never 0.
+cells <- read_csv("cells.csv", col_types = cols(geo_id = col_character(),
+                                                 value = col_integer()))
+subset(cells, geo_level == "state" & breakdown == "total")"""
+SPREADSHEET = (
+    "Open cells.csv (or funnel_wide.csv for one row per area and year) in a spreadsheet. "
+    "Import geo_id as text so the leading zero of county FIPS codes stays. An empty value "
+    "with status 'suppressed' is hidden to protect privacy: do not treat it as zero, and do "
+    "not add or subtract published values to fill it in."
+)
+
+
+def _size(n_bytes: int) -> str:
+    """Return a file size in words."""
+    return f"{n_bytes / 1024:,.0f} KB" if n_bytes >= 1024 else f"{n_bytes} bytes"
+
+
+def files_table(rel: release.Release) -> html.Div:
+    """Return the table of release files with links, rows, size and checksum."""
+    rows = []
+    for entry in rel.files:
+        name = entry["path"]
+        stem = name.rsplit(".", 1)[0]
+        rows.append(
+            (
+                html.A(name, href=f"/download/release/{name}", download=name),
+                DESCRIPTIONS.get(stem, ""),
+                str(entry.get("rows", "")),
+                _size(int(entry.get("bytes", 0))),
+                html.Code(entry["sha256"][:16] + "…", title=entry["sha256"]),
+            )
+        )
+    return data_table(
+        "Files of this release",
+        (("File", False), ("What", False), ("Rows", False), ("Size", False), ("SHA-256", False)),
+        rows,
+    )
+
+
+def layout(**query) -> html.Div:
+    """Return the downloads page for a URL query."""
+    rel = release.current()
+    view = urlstate.parse(PAGE, query, rel.geos)
+    zip_name = bundle.zip_name(rel)
+    options = [(t, f"{t} - {DESCRIPTIONS[t]}") for t in urlstate.PREVIEW_TABLES]
+    return html.Div(
+        [
+            common.page_location(PAGE),
+            html.H1("Downloads"),
+            notices.link_notices(ids.notices(PAGE), view.notices),
+            html.P(
+                [
+                    "Every number on this site comes from these files. Release ",
+                    html.Code(rel.release_id),
+                    ". ",
+                    html.Strong(domain.SYNTHETIC_NOTICE + "."),
+                ],
+                className="lede",
+            ),
+            html.Section(
+                className="card",
+                **{"aria-labelledby": "dl-all"},
+                children=[
+                    html.H2("The whole release", id="dl-all"),
+                    html.P(
+                        [
+                            html.A(
+                                f"Download everything as one zip ({zip_name})",
+                                href=f"/download/release/{zip_name}",
+                                download=zip_name,
+                                className="button",
+                            ),
+                            " ",
+                            html.A(
+                                "SHA256SUMS",
+                                href="/download/release/SHA256SUMS",
+                                download="SHA256SUMS",
+                            ),
+                            " (check with ",
+                            html.Code("sha256sum -c SHA256SUMS"),
+                            ").",
+                        ]
+                    ),
+                    files_table(rel),
+                    html.P(
+                        "Every chart on the other pages also offers a CSV of exactly what it "
+                        "shows and a PNG image that carries its title, source and suppression note."
+                    ),
+                ],
+            ),
+            html.Section(
+                className="card",
+                **{"aria-labelledby": "dl-preview"},
+                children=[
+                    html.H2("Preview a table", id="dl-preview"),
+                    controls.control_row(
+                        controls.select(ids.DOWNLOADS_TABLE, "Table", options, view["table"])
+                    ),
+                    html.Div(id=ids.DOWNLOADS_PREVIEW),
+                ],
+            ),
+            html.Section(
+                className="card",
+                **{"aria-labelledby": "dl-code"},
+                children=[
+                    html.H2("Read it", id="dl-code"),
+                    html.H3("Python (pandas)"),
+                    html.Pre(html.Code(PANDAS), tabIndex="0"),
+                    html.H3("R (readr)"),
+                    html.Pre(html.Code(R_CODE), tabIndex="0"),
+                    html.H3("Spreadsheet"),
+                    html.P(SPREADSHEET),
+                ],
+            ),
+            html.Section(
+                className="card",
+                **{"aria-labelledby": "dl-cite"},
+                children=[
+                    html.H2("Cite it", id="dl-cite"),
+                    html.Pre(html.Code(rel.citation), tabIndex="0"),
+                ],
+            ),
+        ]
+    )
+
+
+def preview_frame(rel: release.Release, table: str) -> pl.DataFrame:
+    """Return the first rows of a release table."""
+    frames = {
+        "cells": rel.cells,
+        "rates": rel.rates,
+        "funnel_wide": rel.funnel_wide,
+        "youth_wide": rel.youth_wide,
+        "demographics": rel.demographics,
+        "counties": rel.counties,
+        "opt_in_roster": rel.roster,
+        "population": rel.population,
+        "data_dictionary": rel.data_dictionary,
+    }
+    return frames[table].head(PREVIEW_ROWS)
+
+
+def preview(*values) -> html.Div:
+    """Return the preview table of the chosen release table."""
+    view = common.view_of(PAGE, values)
+    frame = preview_frame(release.current(), view["table"])
+    numeric = {c for c, t in frame.schema.items() if t.is_numeric()}
+    rows = [tuple("" if v is None else str(v) for v in row) for row in frame.iter_rows()]
+    return data_table(
+        f"First {frame.height} rows of {view['table']}.csv (empty = null)",
+        tuple((c, c in numeric) for c in frame.columns),
+        rows,
+    )
+
+
+def register(app: Dash) -> None:
+    """Register the page and its callbacks with the app."""
+    dash.register_page(
+        __name__,
+        path=urlstate.PAGES[PAGE],
+        name="Downloads",
+        title="Downloads - California CSEC Program dashboard",
+        description="The full release: CSV, data dictionary, README, citation and checksums.",
+        layout=layout,
+        order=5,
+    )
+    common.register_url_sync(app, PAGE)
+    app.callback(Output(ids.DOWNLOADS_PREVIEW, "children"), common.control_inputs(PAGE))(preview)

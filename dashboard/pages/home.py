@@ -1,0 +1,116 @@
+"""Overview (/): statewide headline figures, a small funnel, a trend, and where to go next."""
+
+from __future__ import annotations
+
+import dash
+from dash import Dash, Output, dcc, html
+
+from dashboard import charts, ids, urlstate
+from dashboard.charts.common import source_line
+from dashboard.charts.overview import stats
+from dashboard.components import controls, notices
+from dashboard.components.chart_card import chart_card
+from dashboard.data import release
+from dashboard.pages import common
+
+PAGE = "home"
+
+NEXT = (
+    ("map", "See which counties took part, and any measure county by county", "Map"),
+    ("county", "Compare one county with its peers, its region and the state", "County benchmark"),
+    ("funnel", "Follow reports from the hotline to a finding", "Report funnel"),
+    ("placement", "Where young people were when exploitation was identified", "Placement context"),
+    ("downloads", "Get every published number, with a data dictionary and citation", "Downloads"),
+    ("methodology", "How the numbers are counted and protected", "Methodology"),
+)
+
+
+def layout(**query) -> html.Div:
+    """Return the overview page for a URL query."""
+    rel = release.current()
+    view = urlstate.parse(PAGE, query, rel.geos)
+    return html.Div(
+        [
+            common.page_location(PAGE),
+            html.H1("California's Opt-In CSEC Program at a glance"),
+            notices.link_notices(ids.notices(PAGE), view.notices),
+            html.P(
+                "Counties that opt in to the Commercially Sexually Exploited Children (CSEC) "
+                "Program build a joint response of child welfare, probation, health, schools and "
+                "courts for young people who are exploited or at risk. These pages show how many "
+                "reports came in, what happened to them, and how many young people were "
+                "identified, statewide and county by county.",
+                className="lede",
+            ),
+            notices.caveat(notices.IDENTIFICATION_NOT_PREVALENCE),
+            controls.control_row(common.sfy_select(ids.HOME_SFY, view["sfy"])),
+            html.Section(
+                className="stats-section",
+                **{"aria-labelledby": "home-stats-heading"},
+                children=[
+                    html.H2("Statewide figures", id="home-stats-heading"),
+                    html.Div(id=ids.HOME_STATS, className="stats", **{"aria-live": "polite"}),
+                ],
+            ),
+            html.Div(
+                className="grid-2",
+                children=[
+                    chart_card(
+                        ids.HOME_FUNNEL,
+                        "What happened to reports",
+                        source_line(rel, "cells", "rates"),
+                    ),
+                    chart_card(ids.HOME_TREND, "Over seven years", source_line(rel, "cells")),
+                ],
+            ),
+            html.Section(
+                className="next",
+                **{"aria-labelledby": "next-heading"},
+                children=[
+                    html.H2("Where to go next", id="next-heading"),
+                    html.Ul(
+                        [
+                            html.Li([dcc.Link(label, href=urlstate.PAGES[page]), f": {text}."])
+                            for page, text, label in NEXT
+                        ]
+                    ),
+                ],
+            ),
+        ]
+    )
+
+
+def stat_tiles(values: tuple) -> list:
+    """Return the headline figures as tiles."""
+    view = common.view_of(PAGE, values)
+    ctx = charts.Context(release.current())
+    return [
+        html.Div(
+            className="stat" + ("" if s.published else " is-hidden"),
+            children=[
+                html.P(s.label, className="stat-label"),
+                html.P(s.value, className="stat-value num" if s.published else "stat-value"),
+                html.P(s.detail, className="stat-detail") if s.detail else None,
+            ],
+        )
+        for s in stats(ctx, view)
+    ]
+
+
+def register(app: Dash) -> None:
+    """Register the page and its callbacks with the app."""
+    dash.register_page(
+        __name__,
+        path=urlstate.PAGES[PAGE],
+        name="Overview",
+        title="Overview - California CSEC Program dashboard",
+        description="Statewide figures of California's Opt-In CSEC Program (synthetic demo data).",
+        layout=layout,
+        order=0,
+    )
+    common.register_url_sync(app, PAGE)
+    for chart_id in (ids.HOME_FUNNEL, ids.HOME_TREND):
+        common.register_chart(app, PAGE, chart_id)
+    app.callback(Output(ids.HOME_STATS, "children"), common.control_inputs(PAGE))(
+        lambda *values: stat_tiles(values)
+    )

@@ -1,0 +1,254 @@
+"""Methodology: source, definitions, counting rules, suppression and audit, notices, citation."""
+
+from __future__ import annotations
+
+import dash
+import polars as pl
+from dash import Dash, html
+
+from dashboard import domain, ids, urlstate
+from dashboard.components import notices
+from dashboard.components.table import data_table
+from dashboard.data import release
+from dashboard.pages.funnel import COUNTING_RULES
+
+PAGE = "methodology"
+DEFINITIONS = {
+    "reports": "Reports to the child-abuse hotline with a concern of commercial sexual exploitation.",
+    "screened_in": "Reports promoted to a referral and investigated.",
+    "evaluated_out": "Reports not investigated (evaluated out at the hotline).",
+    "substantiated": "Investigated reports where the allegation was found to be true.",
+    "inconclusive": "Investigated reports where the evidence was not enough to decide.",
+    "unfounded": "Investigated reports found to be false or not abuse.",
+    "not_yet_determined": "Investigated reports with no finding when the data were extracted.",
+    "youth": "Young people with a documented concern of exploitation (confirmed or at risk).",
+    "confirmed": "Young people documented as having been sexually exploited.",
+    "at_risk": "Young people documented as at heightened risk of exploitation.",
+    "confirmed_in_placement": "Confirmed, and in a foster-care placement at identification.",
+    "confirmed_absent_from_placement": "Confirmed while absent from their placement.",
+    "confirmed_placement_history_not_in_care": "Confirmed, had been in care before, not in care then.",
+    "confirmed_no_placement_history": "Confirmed, never in a foster-care placement.",
+    "case_open": "Had an open child-welfare case when exploitation was identified.",
+    "case_prior_closed": "Had a child-welfare case that had closed before identification.",
+    "case_opened_after": "A child-welfare case was opened after identification.",
+    "case_none": "No child-welfare case before or after identification.",
+}
+AUDIT_WORDS = {
+    "passed": "Audit passed",
+    "n_cells": "Cells in the release",
+    "n_published": "Cells published",
+    "n_suppressed": "Cells suppressed",
+    "n_primary": "Primary suppressions (counts 1 to 10)",
+    "n_complementary": "Complementary suppressions",
+    "n_not_opted_in": "Cells of counties (or groups) not opted in",
+    "share_cells_hidden": "Share of cells hidden",
+    "share_total_count_hidden": "Share of the total count hidden",
+    "narrowest_p1_max": "Smallest upper bound an attacker can prove for a hidden small count",
+    "narrowest_p3_width": "Narrowest range an attacker can prove (knowing which cells are small)",
+    "n_relations": "Additive relations checked",
+    "n_lps": "Linear programs solved",
+    "n_components": "Independent groups of hidden cells",
+    "largest_component": "Hidden cells in the largest group",
+    "mode": "Audit run during",
+    "release_id": "Release",
+}
+
+
+def _audit_value(key: str, value: object) -> str:
+    """Return an audit value in words."""
+    if key.startswith("share_") and isinstance(value, int | float):
+        return f"{value:.1%}"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _audit_rows(audit: dict) -> list[tuple[str, str, str]]:
+    """Return the audit summary as (item, value, meaning) rows, known items first."""
+    notes = audit.get("notes", {}) if isinstance(audit.get("notes"), dict) else {}
+    keys = [k for k in AUDIT_WORDS if k in audit]
+    keys += [k for k, v in audit.items() if k not in AUDIT_WORDS and not isinstance(v, dict | list)]
+    return [
+        (AUDIT_WORDS.get(k, k.replace("_", " ")), _audit_value(k, audit[k]), str(notes.get(k, "")))
+        for k in keys
+    ]
+
+
+def _roster_rows(rel: release.Release) -> list[tuple[str, str]]:
+    """Return how many counties had opted in each SFY (illustrative roster)."""
+    counts = rel.roster.group_by("sfy").agg(pl.col("opted_in").sum()).sort("sfy")
+    return [
+        (domain.sfy_label(s), f"{n} of {len(rel.geos.counties)}") for s, n in counts.iter_rows()
+    ]
+
+
+def _population_note(rel: release.Release) -> str:
+    """Return the vintage of the population table in words."""
+    years = sorted(set(rel.population["estimate_year"].to_list()))
+    notes = sorted({n for n in rel.population["note"].to_list() if n})
+    text = f"Estimates for {years[0]}-{years[-1]}." if years else ""
+    return " ".join([text, *notes])
+
+
+def layout(**query) -> html.Div:
+    """Return the methodology page."""
+    rel = release.current()
+    view = urlstate.parse(PAGE, query, rel.geos)
+    measures = [(m.label, DEFINITIONS.get(m.id, ""), m.unit) for m in domain.MEASURES]
+    rates = [
+        (r.label, f"{r.numerator} / {r.denominator}", r.unit.replace("_", " "))
+        for r in domain.RATES
+    ]
+    audit = rel.audit
+    return html.Div(
+        [
+            html.H1("Methodology"),
+            notices.link_notices(ids.notices(PAGE), view.notices),
+            html.Section(
+                className="card",
+                **{"aria-labelledby": "m-source"},
+                children=[
+                    html.H2("Source", id="m-source"),
+                    html.P(html.Strong(domain.SYNTHETIC_NOTICE + ".")),
+                    html.P(
+                        "Real county child-welfare records are confidential and none are public. This "
+                        "demonstration release was generated from a seeded synthetic extract calibrated "
+                        "to the statewide figures of the Urban Institute's 2023 evaluation of "
+                        "California's CSEC Program (for example, about 70,000 reports and 38,000 young "
+                        "people over seven fiscal years). A real extract in the same schema goes through "
+                        "exactly the same build, suppression and audit."
+                    ),
+                    html.P(
+                        "The program: Senate Bill 855 (2014) created the Opt-In CSEC Program (Welfare "
+                        "and Institutions Code section 16524.6 and following). Counties opt in year by "
+                        "year and build an interagency response."
+                    ),
+                ],
+            ),
+            html.Section(
+                className="card",
+                **{"aria-labelledby": "m-defs"},
+                children=[
+                    html.H2("Definitions", id="m-defs"),
+                    data_table(
+                        "Counts",
+                        (("Measure", False), ("Definition", False), ("Counts", False)),
+                        measures,
+                    ),
+                    data_table(
+                        "Rates and shares",
+                        (("Rate", False), ("Numerator / denominator", False), ("Unit", False)),
+                        rates,
+                    ),
+                    html.P(
+                        "Rates per 100,000 are per residents of all ages of the counties that had "
+                        "opted in; the seven-year rate is an average annual rate (person-years)."
+                    ),
+                ],
+            ),
+            html.Section(
+                className="card",
+                **{"aria-labelledby": "m-rules"},
+                children=[
+                    html.H2("Counting rules", id="m-rules"),
+                    html.Ul([html.Li(rule) for rule in COUNTING_RULES]),
+                    html.Ul(
+                        [
+                            html.Li(
+                                "A young person is counted once, in the county and fiscal year in "
+                                "which the concern was first documented."
+                            ),
+                            html.Li(notices.IDENTIFICATION_NOT_PREVALENCE),
+                        ]
+                    ),
+                ],
+            ),
+            html.Section(
+                className="card",
+                **{"aria-labelledby": "m-suppression"},
+                children=[
+                    html.H2("Suppression and the audit of this release", id="m-suppression"),
+                    html.P(
+                        "Counts from 1 to 10 are hidden at every level, totals included (zeros are "
+                        "shown: a zero is a real zero). Further counts are hidden when a hidden count "
+                        "could otherwise be worked out by adding or subtracting published numbers "
+                        "(complementary suppression). Both kinds read 'suppressed' with one reason: "
+                        f"{domain.STATUS_REASONS[domain.SUPPRESSED]}. A rate is published only when "
+                        "every count it rests on is published. This site never adds up or subtracts "
+                        "published numbers: every total comes from the release."
+                    ),
+                    html.P(
+                        "Before a release is written, a linear-programming audit checks that no "
+                        "hidden count can be narrowed to a small number from everything published."
+                    ),
+                    data_table(
+                        "Audit result (audit.json)",
+                        (("Item", False), ("Value", False), ("Meaning", False)),
+                        _audit_rows(audit),
+                    ),
+                ],
+            ),
+            html.Section(
+                className="card",
+                **{"aria-labelledby": "m-roster"},
+                children=[
+                    html.H2("The opt-in roster is illustrative", id="m-roster"),
+                    html.P(domain.ROSTER_NOTICE + "."),
+                    html.P(
+                        "The counts per year match those the California Department of Social "
+                        "Services published (35 counties in SFY 2015-16, 47 by SFY 2021-22); El "
+                        "Dorado, Monterey, San Benito and Santa Cruz are confirmed from county board "
+                        "records. Replace opt_in_roster.csv with the real roster to rebuild."
+                    ),
+                    data_table(
+                        "Counties opted in, by year",
+                        (("Year", False), ("Counties", False)),
+                        _roster_rows(rel),
+                    ),
+                ],
+            ),
+            html.Section(
+                className="card",
+                **{"aria-labelledby": "m-pop"},
+                children=[
+                    html.H2("Population denominators", id="m-pop"),
+                    html.P(
+                        "Residents of all ages per county on 1 July of each fiscal year's first year: "
+                        "U.S. Census Bureau, Vintage 2019 county population estimates. "
+                        + _population_note(rel)
+                        + " No child population is invented from a guessed share; an official "
+                        "child-population file (California Department of Finance) can replace it."
+                    ),
+                ],
+            ),
+            html.Section(
+                className="card",
+                **{"aria-labelledby": "m-cite"},
+                children=[
+                    html.H2("Citation", id="m-cite"),
+                    html.Pre(html.Code(rel.citation), tabIndex="0"),
+                    html.P(
+                        "Calibration source: Hammond, I., Wiegmann, W., Magruder, J., et al. (2023). "
+                        "Evaluation of California's Commercially Sexually Exploited Children Program. "
+                        "Washington, DC: Urban Institute."
+                    ),
+                ],
+            ),
+        ]
+    )
+
+
+def register(app: Dash) -> None:
+    """Register the page with the app (it has no controls)."""
+    del app
+    dash.register_page(
+        __name__,
+        path=urlstate.PAGES[PAGE],
+        name="Methodology",
+        title="Methodology - California CSEC Program dashboard",
+        description="Source, definitions, counting rules, suppression and audit, citation.",
+        layout=layout,
+        order=6,
+    )

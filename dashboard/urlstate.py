@@ -1,0 +1,223 @@
+"""The whole view state in the URL: the one owner of pages, parameters, defaults and links.
+
+A view is a page plus a dict of canonical parameter values (strings as they appear in the
+URL). Links omit defaults; unknown parameters and bad values fall back to the defaults with
+a notice that the page shows, never an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode
+
+from dashboard import domain
+from dashboard.data.geographies import Geographies
+from dashboard.data.queries import METRICS
+
+WINDOW_VALUE = "all"
+
+# Page key -> URL path (the county page adds /<county>).
+PAGES: dict[str, str] = {
+    "home": "/",
+    "funnel": "/funnel",
+    "placement": "/placement",
+    "map": "/map",
+    "county": "/county",
+    "downloads": "/downloads",
+    "methodology": "/methodology",
+}
+PREVIEW_TABLES = (
+    "cells",
+    "rates",
+    "funnel_wide",
+    "youth_wide",
+    "demographics",
+    "counties",
+    "opt_in_roster",
+    "population",
+    "data_dictionary",
+)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL parameter: name, words for notices, default and fixed choices (None: geographic)."""
+
+    name: str
+    words: str
+    default: str
+    choices: tuple[str, ...] | None = None
+
+
+PARAMS: dict[str, Param] = {
+    p.name: p
+    for p in (
+        Param("sfy", "state fiscal year", domain.SFYS[-1], (*domain.SFYS, WINDOW_VALUE)),
+        Param("geo", "geography", "state"),
+        Param("show", "count or rate", "count", ("count", "rate")),
+        Param("view", "map view", "measure", ("measure", "roster")),
+        Param("measure", "measure", "reports_per_100k", METRICS),
+        Param("group", "group of young people or reports", "youth", domain.BREAKDOWN_MEASURES),
+        Param("breakdown", "breakdown", "race_ethnicity", tuple(domain.BREAKDOWNS)),
+        Param("table", "table", "cells", PREVIEW_TABLES),
+        Param("county", "county", "alameda"),
+    )
+}
+PAGE_PARAMS: dict[str, tuple[str, ...]] = {
+    "home": ("sfy",),
+    "funnel": ("geo", "sfy", "show"),
+    "placement": ("geo", "sfy", "group", "breakdown"),
+    "map": ("view", "measure", "sfy"),
+    "county": ("county", "measure", "sfy"),
+    "downloads": ("table",),
+    "methodology": (),
+    "not_found": (),
+}
+PATH_PARAMS = {"county": "county"}  # page -> parameter carried in the path, not the query
+
+
+@dataclass(frozen=True)
+class View:
+    """A page's parsed state: canonical values for every parameter, and notices for the user."""
+
+    page: str
+    values: dict[str, str]
+    notices: tuple[str, ...] = field(default=())
+
+    def __getitem__(self, name: str) -> str:
+        return self.values[name]
+
+    def key(self) -> tuple[tuple[str, str], ...]:
+        """Return a hashable, ordered form of the values (for cache keys)."""
+        return tuple((name, self.values[name]) for name in PAGE_PARAMS[self.page])
+
+
+def period(sfy_value: str) -> str:
+    """Return the release period id of an `sfy` value ("all" is the seven-year window)."""
+    return domain.WINDOW if sfy_value == WINDOW_VALUE else sfy_value
+
+
+def _normalize_sfy(raw: str) -> str | None:
+    """Return the canonical `sfy` value of lenient input ("2021", "2021-2022", "SFY 2021-22")."""
+    text = raw.strip().lower().removeprefix("sfy").strip()
+    if text in {WINDOW_VALUE, domain.WINDOW.lower()}:
+        return WINDOW_VALUE
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}|\d{4}))?", text)
+    if not match:
+        return None
+    start = int(match.group(1))
+    end = match.group(2)
+    if end is not None and int(end[-2:]) != (start + 1) % 100:
+        return None
+    candidate = domain.sfy_of_year_start(start)
+    return candidate if candidate in domain.SFYS else None
+
+
+def _normalize(param: Param, raw: str, geos: Geographies) -> str | None:
+    """Return the canonical value of one raw parameter value, or None if it is not valid."""
+    if param.name == "sfy":
+        return _normalize_sfy(raw)
+    if param.name == "geo":
+        lowered = raw.strip().lower()
+        if lowered in {"state", "ca", "california", domain.STATE_FIPS}:
+            return "state"
+        geo = geos.resolve(raw.strip()) or geos.resolve_county(raw)
+        return geo.key if geo else None
+    if param.name == "county":
+        geo = geos.resolve_county(raw)
+        return geo.slug if geo else None
+    text = raw.strip()
+    return text if param.choices and text in param.choices else None
+
+
+def _shown(raw: str) -> str:
+    """Return user input shortened and safe to repeat in a notice."""
+    text = re.sub(r"\s+", " ", str(raw))
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _default_words(param: Param) -> str:
+    """Return the default of a parameter in words for a notice."""
+    if param.name == "sfy":
+        return domain.sfy_label(period(param.default))
+    return param.default.replace("_", " ")
+
+
+def parse(page: str, query: Mapping[str, object], geos: Geographies) -> View:
+    """Return the view of a page from URL parameters, falling back to defaults with notices."""
+    names = PAGE_PARAMS.get(page, ())
+    values: dict[str, str] = {}
+    notices: list[str] = []
+    for key in query:
+        if key not in names:
+            notices.append(
+                f"The link setting '{_shown(key)}' is not used on this page; ignored it."
+            )
+    for name in names:
+        param = PARAMS[name]
+        raw = query.get(name)
+        if isinstance(raw, list | tuple):
+            raw = raw[-1] if raw else None
+        if raw is None or str(raw).strip() == "":
+            values[name] = param.default
+            continue
+        canonical = _normalize(param, str(raw), geos)
+        if canonical is None:
+            notices.append(
+                f"'{_shown(raw)}' is not a {param.words} this dashboard knows; "
+                f"showing {_default_words(param)} instead."
+            )
+            canonical = param.default
+        values[name] = canonical
+    return View(page, values, tuple(notices))
+
+
+def from_controls(page: str, control_values: list | tuple, geos: Geographies) -> View:
+    """Return the view of a page from its controls' values, in PAGE_PARAMS order."""
+    names = PAGE_PARAMS[page]
+    return parse(page, dict(zip(names, control_values, strict=True)), geos)
+
+
+def search(page: str, values: Mapping[str, str]) -> str:
+    """Return the query string of a view ("?a=b", or "" when everything is default)."""
+    pairs = [
+        (name, values[name])
+        for name in PAGE_PARAMS[page]
+        if name != PATH_PARAMS.get(page)
+        and values.get(name, PARAMS[name].default) != PARAMS[name].default
+    ]
+    return "?" + urlencode(pairs, safe=":") if pairs else ""
+
+
+def path(page: str, values: Mapping[str, str] | None = None) -> str:
+    """Return the URL path of a view."""
+    base = PAGES[page]
+    name = PATH_PARAMS.get(page)
+    if name:
+        return f"{base}/{(values or {}).get(name, PARAMS[name].default)}"
+    return base
+
+
+def href(page: str, values: Mapping[str, str] | None = None, **changes: str) -> str:
+    """Return the link (path and query) of a view, with some values changed."""
+    merged = {name: PARAMS[name].default for name in PAGE_PARAMS[page]}
+    merged |= dict(values or {})
+    merged |= changes
+    return path(page, merged) + search(page, merged)
+
+
+def query_of(search_string: str) -> dict[str, str]:
+    """Return the parameters of a query string ("?a=b&c=d")."""
+    return dict(parse_qsl(search_string.lstrip("?"), keep_blank_values=True))
+
+
+def full_query(page: str, values: Mapping[str, str]) -> str:
+    """Return every non-default value as a query string, path parameters included."""
+    pairs = [
+        (name, values[name])
+        for name in PAGE_PARAMS[page]
+        if name == PATH_PARAMS.get(page) or values[name] != PARAMS[name].default
+    ]
+    return "?" + urlencode(pairs, safe=":") if pairs else ""

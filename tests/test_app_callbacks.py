@@ -1,0 +1,172 @@
+"""The app through its HTTP interface: every page, every control value, downloads, 404, links."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import polars as pl
+import pytest
+from conftest import DashClient, controls, page_calls, walk
+
+from dashboard import domain, ids, urlstate
+
+PAGES = ["/", "/funnel", "/placement", "/map", "/county/alameda", "/downloads", "/methodology"]
+
+
+@pytest.fixture(scope="module")
+def dash_client(fixture_app) -> DashClient:
+    return DashClient(fixture_app)
+
+
+def _text(node) -> str:
+    return json.dumps(node)
+
+
+def test_index_is_english_and_has_no_third_party_urls(dash_client):
+    html = dash_client.index.get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "https://" not in html.replace("http://localhost", "")
+    assert "cdn" not in html.lower()
+    assert "default-src 'self'" in dash_client.index.headers["Content-Security-Policy"]
+
+
+def test_shell_has_skip_link_nav_and_synthetic_notice(dash_client):
+    layout = dash_client.client.get("/_dash-layout").get_json()
+    text = _text(layout)
+    assert domain.SYNTHETIC_NOTICE in text
+    assert '"href": "#main"' in text
+    nav = [n for n in walk(layout) if n["props"].get("id") == ids.NAV]
+    assert nav and len([n for n in walk(nav) if n["type"] == "Link"]) == 7
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_with_a_heading(dash_client, path):
+    layout = dash_client.page(path)
+    assert [n for n in walk(layout) if n["type"] == "H1"]
+
+
+def test_unknown_page_is_a_404_page(dash_client):
+    layout = dash_client.page("/no-such-page")
+    assert "Page not found" in _text(layout)
+    assert dash_client.client.get("/no-such-page").status_code == 404
+    for path in [*PAGES, "/county", "/county/06003"]:
+        assert dash_client.client.get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    ("path", "search", "needle"),
+    [
+        ("/", "?sfy=1999-00", "is not a state fiscal year"),
+        ("/funnel", "?geo=county:gotham", "is not a geography"),
+        ("/county/gotham", "", "is not a county"),
+        ("/map", "?measure=nonsense&zoom=9", "is not a measure"),
+    ],
+)
+def test_bad_links_show_a_notice_not_an_error(dash_client, path, search, needle):
+    layout = dash_client.page(path, search)
+    notices = [n for n in walk(layout) if n["props"].get("role") == "status"]
+    assert needle in _text(notices)
+
+
+@pytest.mark.parametrize("path", ["/county/06003", "/county/Alpine", "/county/alpine"])
+def test_county_page_accepts_name_or_fips(dash_client, path):
+    layout = dash_client.page(path)
+    assert controls(layout)[ids.COUNTY_COUNTY][0] == "alpine"
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/funnel", "/placement", "/map", "/county/alpine", "/downloads"]
+)
+def test_every_control_value_renders(dash_client, path):
+    calls = 0
+    for dep, values, response in page_calls(dash_client, path):
+        calls += 1
+        for output_id, prop in DashClient.outputs(dep):
+            assert prop in response[output_id], (dep["output"], values)
+    assert calls > 1
+
+
+def test_url_sync_writes_canonical_query(dash_client):
+    dep = dash_client.dep_for(ids.url("funnel"))
+    response = dash_client.call(dep, ["county:alpine", "2021-22", "rate"])
+    assert response[ids.url("funnel")]["data"] == {
+        "path": "/funnel",
+        "search": "?geo=county:alpine&show=rate",
+    }
+    dep = dash_client.dep_for(ids.url("county"))
+    response = dash_client.call(dep, ["fresno", "reports_per_100k", "all"])
+    assert response[ids.url("county")]["data"] == {"path": "/county/fresno", "search": "?sfy=all"}
+
+
+def test_junk_control_values_fall_back_to_defaults(dash_client):
+    dep = dash_client.dep_for(ids.graph(ids.MAP_MAP))
+    response = dash_client.call(dep, ["<img>", None, "9999"])
+    assert "CSE reports per 100,000 residents" in response[ids.summary(ids.MAP_MAP)]["children"]
+
+
+def test_map_click_opens_the_county_page(dash_client):
+    dep = dash_client.dep_for(ids.MAP_NAV)
+    response = dash_client.call(dep, [{"points": [{"location": "06019"}]}])
+    assert response[ids.MAP_NAV]["href"] == "/county/fresno"
+    assert dash_client.call(dep, [{"points": [{}]}]) == {}
+
+
+def test_chart_csv_is_what_the_chart_shows(dash_client):
+    dep = dash_client.dep_for(ids.graph(ids.FUNNEL_STAGES))
+    response = dash_client.call(dep, ["county:fresno", "2019-20", "count"])
+    href = response[ids.csv(ids.FUNNEL_STAGES)]["href"]
+    assert href == "/download/chart/funnel-stages.csv?geo=county:fresno&sfy=2019-20"
+    csv = dash_client.client.get(href)
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    frame = pl.read_csv(io.BytesIO(csv.data), schema_overrides={"geo_id": pl.String})
+    assert frame["measure"].to_list()[0] == "reports"
+    assert set(frame["geo_id"]) == {"06019"} and set(frame["period"]) == {"2019-20"}
+    assert set(frame["notice"]) == {domain.SYNTHETIC_NOTICE}
+    bars = response[ids.graph(ids.FUNNEL_STAGES)]["figure"]["data"][0]["x"]
+    assert frame["value"].to_list() == list(bars)
+
+
+@pytest.mark.parametrize(
+    "chart_id", ["home-funnel", "funnel-trend", "placement-demographics", "map-map", "county-table"]
+)
+def test_every_chart_csv_carries_the_notice(dash_client, chart_id):
+    csv = dash_client.client.get(f"/download/chart/{chart_id}.csv")
+    assert csv.status_code == 200
+    assert domain.SYNTHETIC_NOTICE in csv.get_data(as_text=True)
+
+
+def test_unknown_chart_csv_is_404(dash_client):
+    assert dash_client.client.get("/download/chart/nope.csv").status_code == 404
+
+
+def test_release_files_zip_and_checksums(dash_client, fixture_release):
+    for entry in fixture_release.files:
+        response = dash_client.client.get(f"/download/release/{entry['path']}")
+        assert response.status_code == 200 and len(response.data) == entry["bytes"]
+    zip_name = f"csec-release-{fixture_release.release_id[:12]}.zip"
+    archive = zipfile.ZipFile(
+        io.BytesIO(dash_client.client.get(f"/download/release/{zip_name}").data)
+    )
+    assert "manifest.json" in archive.namelist()
+    sums = dash_client.client.get("/download/release/SHA256SUMS").get_data(as_text=True)
+    assert fixture_release.files[0]["sha256"] in sums
+
+
+@pytest.mark.parametrize("name", ["..%2F..%2Fpyproject.toml", "secret.txt", "%2E%2E", "cells"])
+def test_release_route_serves_only_manifest_files(dash_client, name):
+    response = dash_client.client.get(f"/download/release/{name}")
+    # a 404, or Dash's own page for an unknown path: never a file from outside the manifest
+    assert response.status_code == 404 or response.mimetype == "text/html"
+    assert b"[build-system]" not in response.data
+
+
+def test_every_page_link_in_nav_resolves(dash_client):
+    for page, path in urlstate.PAGES.items():
+        layout = dash_client.page(path)
+        assert "Page not found" not in _text(layout), page
+
+
+def test_healthz_names_the_release(dash_client, fixture_release):
+    assert dash_client.client.get("/healthz").get_json()["release_id"] == fixture_release.release_id

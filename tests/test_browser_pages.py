@@ -1,0 +1,176 @@
+"""Browser tests (Debian Chromium): every page opens with a clean console, every control changes
+the view and the URL, and a copied URL reopens the same view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import free_port, page_state, wait_for_charts
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from dashboard import domain
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "/": "at a glance",
+    "/funnel": "Report funnel",
+    "/placement": "Young people identified",
+    "/map": "58 counties",
+    "/county/alameda": "Alameda County",
+    "/downloads": "Downloads",
+    "/methodology": "Methodology",
+    "/no-such-page": "Page not found",
+}
+CONTROL_PAGES = ["/", "/funnel", "/placement", "/map", "/county/alameda", "/downloads"]
+
+
+@pytest.fixture
+def duo(dash_duo, real_app):
+    """Return dash_duo serving the (module-built) app on a free port."""
+    dash_duo.start_server(real_app, port=free_port())
+    return dash_duo
+
+
+def _open(duo, path: str) -> None:
+    duo.driver.get(duo.server_url + path)
+    duo.wait_for_element("h1")
+    wait_for_charts(duo)
+
+
+def test_every_page_opens_with_a_clean_console(duo):
+    for path, heading in PAGES.items():
+        _open(duo, path)
+        duo.wait_for_contains_text("h1", heading)
+        body = duo.find_element("body").text
+        assert domain.SYNTHETIC_NOTICE in body, path
+        assert duo.driver.execute_script("return document.documentElement.lang") == "en"
+        origins = duo.driver.execute_script(
+            "return [...new Set(performance.getEntriesByType('resource')"
+            ".map(r => new URL(r.name).origin))]"
+        )
+        assert origins == [duo.server_url], (path, origins)
+        if path == "/no-such-page":
+            # the page itself answers HTTP 404; the browser logs exactly that, nothing else
+            (entry,) = duo.get_logs()
+            assert entry["source"] == "network" and "/no-such-page" in entry["message"]
+            assert "404" in entry["message"]
+            duo.reset_log_timestamp()
+    assert duo.get_logs() == []
+
+
+def _change(duo, control) -> tuple[str, str]:
+    """Change one control to another value; return (control id, new value)."""
+    control_id = control.get_attribute("id")
+    if control.tag_name == "select":
+        select = Select(control)
+        current = select.first_selected_option.get_attribute("value")
+        values = [o.get_attribute("value") for o in select.options]
+        value = next(v for v in reversed(values) if v != current)
+        select.select_by_value(value)
+    else:
+        button = control.find_element(By.CSS_SELECTOR, "button[aria-pressed='false']")
+        value = button.get_attribute("data-option")
+        button.click()
+    WebDriverWait(duo.driver, 10).until(
+        lambda d: d.find_element(By.ID, control_id).get_attribute("data-value") == value
+    )
+    return control_id, value
+
+
+@pytest.mark.parametrize("path", CONTROL_PAGES)
+def test_each_control_changes_the_view_and_a_copied_url_reopens_it(duo, path):
+    _open(duo, path)
+    before = page_state(duo)
+    assert before["search"] == ""
+    ids = [
+        c.get_attribute("id") for c in duo.driver.find_elements(By.CSS_SELECTOR, "[data-control]")
+    ]
+    assert ids
+    for control_id in ids:
+        url_before = duo.driver.current_url
+        _, value = _change(duo, duo.driver.find_element(By.ID, control_id))
+        WebDriverWait(duo.driver, 10).until(lambda d, u=url_before: d.current_url != u)
+        wait_for_charts(duo)
+        assert page_state(duo)["controls"][control_id] == value
+    after = page_state(duo)
+    assert after["summaries"] != before["summaries"] or path == "/downloads"
+    copied = duo.driver.current_url
+    duo.driver.get("about:blank")
+    duo.driver.get(copied)
+    duo.wait_for_element("h1")
+    wait_for_charts(duo)
+    reopened = page_state(duo)
+    assert reopened == after
+    assert duo.get_logs() == []
+
+
+def test_back_button_returns_to_the_view_left_behind(duo):
+    _open(duo, "/funnel")
+    _change(duo, duo.find_element("#funnel-show"))
+    WebDriverWait(duo.driver, 10).until(lambda d: "show=rate" in d.current_url)
+    wait_for_charts(duo)
+    left = page_state(duo)
+    duo.driver.find_element(By.CSS_SELECTOR, "#site-nav a[href='/map']").click()
+    duo.wait_for_contains_text("h1", "58 counties")
+    wait_for_charts(duo)
+    duo.driver.back()
+    duo.wait_for_contains_text("h1", "Report funnel")
+    wait_for_charts(duo)
+    assert page_state(duo) == left
+    duo.driver.find_element(By.CSS_SELECTOR, "#site-nav a[href='/funnel']").click()
+    WebDriverWait(duo.driver, 10).until(lambda d: d.current_url.endswith("/funnel"))
+    duo.wait_for_element("h1")
+    wait_for_charts(duo)
+    assert page_state(duo)["controls"]["funnel-show"] == "count"
+    assert duo.get_logs() == []
+
+
+def test_bad_link_falls_back_with_a_visible_notice(duo):
+    _open(duo, "/funnel?geo=county:gotham&sfy=2099")
+    notices = duo.find_element("#funnel-notices").text
+    assert "gotham" in notices and "2099" in notices
+    assert Select(duo.find_element("#funnel-geo")).first_selected_option.text == "California"
+    WebDriverWait(duo.driver, 10).until(lambda d: d.current_url.endswith("/funnel"))
+    assert duo.get_logs() == []
+
+
+def test_skip_link_and_keyboard_navigation(duo):
+    _open(duo, "/")
+    body = duo.find_element("body")
+    body.send_keys(Keys.TAB)
+    focused = duo.driver.switch_to.active_element
+    assert focused.text == "Skip to main content"
+    focused.send_keys(Keys.ENTER)
+    WebDriverWait(duo.driver, 5).until(
+        lambda d: d.execute_script("return document.activeElement.id") == "main"
+    )
+    nav = duo.driver.find_element(By.CSS_SELECTOR, "#site-nav a[href='/map']")
+    nav.send_keys(Keys.ENTER)
+    duo.wait_for_contains_text("h1", "58 counties")
+    current = duo.driver.find_element(By.CSS_SELECTOR, "#site-nav a[aria-current='page']")
+    assert current.text == "Map"
+    assert duo.get_logs() == []
+
+
+def test_table_alternative_and_downloads_are_reachable(duo):
+    _open(duo, "/placement")
+    details = duo.driver.find_elements(By.CSS_SELECTOR, "details.table-alt")
+    assert len(details) == 4
+    details[0].find_element(By.TAG_NAME, "summary").click()
+    table = details[0].find_element(By.TAG_NAME, "table")
+    assert table.find_element(By.TAG_NAME, "caption").text
+    assert table.find_elements(By.CSS_SELECTOR, "th[scope='col']")
+    link = duo.find_element("#placement-status-csv")
+    assert link.get_attribute("href").endswith("/download/chart/placement-status.csv")
+    duo.driver.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(duo.download_path)}
+    )
+    duo.find_element("#placement-status-png").click()
+    png = Path(duo.download_path) / "placement-status.png"
+    WebDriverWait(duo.driver, 15).until(lambda d: png.is_file() and png.stat().st_size > 10_000)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert duo.get_logs() == []
