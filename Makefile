@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml scripts/install.sh | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint release audit bench bench-serve screenshots clean
+.PHONY: run test lint release audit bench bench-serve bench-lighthouse clean
 
 $(STAMP): pyproject.toml scripts/install.sh
 	bash scripts/install.sh "$(PY)" "$(VENV)"
@@ -17,6 +17,7 @@ run: $(STAMP)
 ## Run the whole test suite: lint, format check, import contract, unit, property and browser tests.
 test: $(STAMP)
 	bash scripts/system-deps.sh
+	bash scripts/npm-deps.sh
 	bash scripts/test.sh
 
 lint: $(STAMP)
@@ -31,9 +32,17 @@ release: $(STAMP)
 audit: $(STAMP)
 	$(BIN)/csec audit data/aggregates
 
+## Benchmarks (print their figures; not timed tests).
 bench: $(STAMP)
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/suppress.py
+
+bench-serve: $(STAMP)
+	$(BIN)/python bench/serve.py
+
+bench-lighthouse: $(STAMP)
+	bash scripts/npm-deps.sh
+	$(BIN)/python bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -12,8 +12,15 @@ import polars as pl
 import pytest
 
 from dashboard import domain
-from dashboard.build.pipeline import build
+from dashboard.build.aggregate import aggregate
+from dashboard.build.audit import audit
+from dashboard.build.pipeline import REAL_EXTRACT_TAG, BuildError, build, load_reference
+from dashboard.build.publish import public_tables
+from dashboard.build.relations import derive_relations
+from dashboard.build.suppress import suppress
 from dashboard.cli import main
+from dashboard.extract import schema
+from dashboard.reference import REFERENCE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE = ROOT / "data" / "aggregates"
@@ -135,24 +142,44 @@ def test_statewide_rates_match_published_evaluation(rate, low, high):
     assert low <= value <= high
 
 
-def test_golden_release_of_hand_written_fixture(tmp_path):
-    out = tmp_path / "aggregates"
-    build(out, extract_dir=FIXTURE_EXTRACT)
+def fixture_public_tables() -> tuple[dict[str, pl.DataFrame], object]:
+    """Return the suppressed public tables of the hand-written fixture and its audit report."""
+    ref = load_reference(REFERENCE_DIR)
+    extract = schema.read_extract(FIXTURE_EXTRACT, ref["counties"], ref["opt_in_roster"])
+    cells = aggregate(extract.reports, extract.youth, ref["counties"], ref["opt_in_roster"])
+    relations = derive_relations(cells, ref["counties"])
+    suppressed = suppress(cells, relations)
+    tables = public_tables(
+        suppressed, ref["counties"], ref["opt_in_roster"], ref["population"], REAL_EXTRACT_TAG
+    )
+    return tables, audit(suppressed, relations)
+
+
+def test_golden_public_tables_of_hand_written_fixture():
+    tables, _ = fixture_public_tables()
     if os.environ.get("UPDATE_GOLDEN"):
-        shutil.rmtree(GOLDEN, ignore_errors=True)
-        GOLDEN.mkdir(parents=True)
-        for name in ("cells.csv", "rates.csv"):
-            shutil.copy(out / name, GOLDEN / name)
-    for name in ("cells.csv", "rates.csv"):
-        assert (out / name).read_text() == (GOLDEN / name).read_text(), (
-            f"{name}: UPDATE_GOLDEN=1 to accept"
-        )
-    assert manifest(out)["synthetic"] is False
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        for name in ("cells", "rates"):
+            tables[name].write_csv(GOLDEN / f"{name}.csv")
+    for name in ("cells", "rates"):
+        expected = (GOLDEN / f"{name}.csv").read_text()
+        assert tables[name].write_csv() == expected, f"{name}: UPDATE_GOLDEN=1 to accept"
+    assert tables["cells"].filter(pl.col("value").is_between(1, 10)).height == 0
+
+
+def test_fixture_too_small_to_protect_is_refused_and_nothing_written(tmp_path):
+    _, report = fixture_public_tables()
+    assert not report.passed
+    assert report.failures  # model B pins some small counts: no safe release exists
+    out = tmp_path / "aggregates"
+    with pytest.raises(BuildError, match="audit failed"):
+        build(out, extract_dir=FIXTURE_EXTRACT)
+    assert not out.exists()
 
 
 def test_cli_build_with_bad_extract_fails_clearly_and_keeps_release(tmp_path, capsys):
     out = tmp_path / "aggregates"
-    build(out, extract_dir=FIXTURE_EXTRACT)
+    shutil.copytree(RELEASE, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     bad = tmp_path / "bad"
     shutil.copytree(FIXTURE_EXTRACT, bad)
