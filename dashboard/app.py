@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import dash
 from flask import Flask, Response, abort, request, send_file
 
 from dashboard import charts, pages, urlstate
+from dashboard import server as serving
 from dashboard.cache import init_cache
 from dashboard.components import shell
 from dashboard.data import boundaries, bundle, release
@@ -31,16 +33,6 @@ the release files at /download/release/.</noscript>
 {%renderer%}
 </body>
 </html>"""
-SECURITY_HEADERS = {
-    # Same-origin only: the page can make no third-party request (no CDN, no fonts, no trackers).
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self' 'unsafe-inline'; "
-        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
-        "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
 
 
 def is_page(path: str) -> bool:
@@ -90,19 +82,14 @@ def register_routes(server: Flask) -> None:
 
     @server.route(boundaries.URL)
     def county_boundaries():
-        response = send_file(
-            Path(server.config["CSEC_GEOJSON"]), mimetype="application/geo+json", max_age=86400
-        )
-        return response
+        return send_file(Path(server.config["CSEC_GEOJSON"]), mimetype="application/geo+json")
 
     @server.route("/healthz")
     def healthz():
         return {"status": "ok", "release_id": release.current().release_id}
 
     @server.after_request
-    def headers_and_status(response: Response) -> Response:
-        for header, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(header, value)
+    def page_status(response: Response) -> Response:
         if (
             response.mimetype == "text/html"
             and response.status_code == 200
@@ -126,6 +113,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         update_title=None,
         compress=settings.compress,
         serve_locally=True,
+        suppress_callback_exceptions=not settings.debug,  # else every page carries all layouts
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             {"name": "color-scheme", "content": "light"},
@@ -133,11 +121,15 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     )
     app.index_string = INDEX
     app.server.config.update(
-        CSEC_RELEASE_DIR=str(settings.release_dir), CSEC_GEOJSON=str(settings.geojson_path)
+        CSEC_RELEASE_DIR=str(settings.release_dir),
+        CSEC_GEOJSON=str(settings.geojson_path),
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
     )
-    init_cache(app.server, settings)
+    logging.getLogger("dashboard").setLevel(settings.log_level)
+    init_cache(app.server, settings, rel.release_id)
     pages.register_all(app)
     app.layout = shell.layout(rel.release_id)
+    serving.install(app, settings.compress)
     register_routes(app.server)
     if settings.debug:
         app.enable_dev_tools(debug=True)

@@ -10,15 +10,16 @@ from dashboard.settings import Settings
 cache = Cache()
 
 
-def init_cache(server: Flask, settings: Settings) -> None:
-    """Attach the configured cache backend to a Flask server."""
+def init_cache(server: Flask, settings: Settings, release_id: str) -> None:
+    """Attach the configured cache backend to a Flask server; keys carry the release id."""
     config = {
-        "CACHE_TYPE": settings.cache_type,
+        "CACHE_TYPE": settings.cache_backend,
         "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout,
         "CACHE_THRESHOLD": 2000,
+        "CACHE_KEY_PREFIX": f"csec:{release_id}:",
     }
-    if settings.cache_type == "FileSystemCache":
+    if settings.cache_backend == "FileSystemCache":
         config["CACHE_DIR"] = str(settings.cache_dir)
-    if settings.cache_type == "RedisCache":
+    if settings.cache_backend == "RedisCache":
         config["CACHE_REDIS_URL"] = settings.cache_redis_url
     cache.init_app(server, config=config)

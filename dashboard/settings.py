@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE_TYPES = ("SimpleCache", "FileSystemCache", "RedisCache", "NullCache")
+CACHE_TYPES = ("auto", "SimpleCache", "FileSystemCache", "RedisCache", "NullCache")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class SettingsError(ValueError):
@@ -40,6 +42,22 @@ def _seconds(raw: str) -> int:
     return value
 
 
+def _positive(raw: str) -> int:
+    """Return a whole number of 1 or more."""
+    value = int(raw)
+    if value < 1:
+        raise ValueError("must be 1 or more")
+    return value
+
+
+def _port(raw: str) -> int:
+    """Return a TCP port number."""
+    value = int(raw)
+    if not 1 <= value <= 65535:
+        raise ValueError("must be a TCP port, 1 to 65535")
+    return value
+
+
 def _cache_type(raw: str) -> str:
     """Return a flask-caching backend name this app supports."""
     if raw not in CACHE_TYPES:
@@ -47,15 +65,38 @@ def _cache_type(raw: str) -> str:
     return raw
 
 
+def _redis_url(raw: str) -> str:
+    """Return a Redis URL, or '' for none."""
+    if raw and not raw.startswith(REDIS_SCHEMES):
+        raise ValueError(f"expected a URL starting with {', '.join(REDIS_SCHEMES)}")
+    return raw
+
+
+def _log_level(raw: str) -> str:
+    """Return a logging level name."""
+    level = raw.strip().upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
 @dataclass(frozen=True)
 class Setting:
-    """One setting: attribute name, environment variable, default, parser and help."""
+    """One setting: attribute, environment variable (then aliases), default, parser and help."""
 
     name: str
     env: str
     default: str
     parse: Callable[[str], Any]
     help: str
+    aliases: tuple[str, ...] = ()
+
+    def raw(self, environ: Mapping[str, str]) -> str:
+        """Return the raw value: the variable, else its first alias set, else the default."""
+        for env in (self.env, *self.aliases):
+            if env in environ:
+                return environ[env]
+        return self.default
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -76,9 +117,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cache_type",
         "CSEC_CACHE_TYPE",
-        "SimpleCache",
+        "auto",
         _cache_type,
-        "flask-caching backend for memoized figures and tables: " + ", ".join(CACHE_TYPES) + ".",
+        "flask-caching backend for memoized charts and callback replies: "
+        + ", ".join(CACHE_TYPES)
+        + "; "
+        "auto = RedisCache when a Redis URL is set, else SimpleCache (one per process).",
     ),
     Setting(
         "cache_dir",
@@ -90,9 +134,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cache_redis_url",
         "CSEC_CACHE_REDIS_URL",
-        "redis://localhost:6379/0",
-        str,
-        "Redis URL of the RedisCache backend.",
+        "",
+        _redis_url,
+        "Redis URL of the shared RedisCache (all instances behind a load balancer share it).",
+        aliases=("CACHE_REDIS_URL", "REDIS_URL"),
     ),
     Setting(
         "cache_timeout",
@@ -106,14 +151,53 @@ SETTINGS: tuple[Setting, ...] = (
         "CSEC_COMPRESS",
         "true",
         _bool,
-        "Compress responses (gzip/brotli) in the app; turn off behind a compressing proxy.",
+        "Compress replies (gzip/brotli; big static files once per process, at start-up under "
+        "gunicorn); turn off behind a compressing proxy.",
+    ),
+    Setting(
+        "max_request_bytes",
+        "CSEC_MAX_REQUEST_BYTES",
+        "65536",
+        _positive,
+        "Largest request body accepted (callback payloads); larger ones get 413.",
+    ),
+    Setting(
+        "log_level",
+        "CSEC_LOG_LEVEL",
+        "INFO",
+        _log_level,
+        "Log level of the app and gunicorn: " + ", ".join(LOG_LEVELS) + ".",
     ),
     Setting(
         "debug",
         "CSEC_DEBUG",
         "false",
         _bool,
-        "Dash dev tools and debug mode; never on for the public site.",
+        "Dash dev tools for local development; gunicorn (dashboard.wsgi) refuses to start with it.",
+    ),
+    Setting(
+        "host",
+        "CSEC_HOST",
+        "0.0.0.0",
+        str,
+        "Interface gunicorn binds to (scripts/run.sh uses 127.0.0.1).",
+    ),
+    Setting("port", "CSEC_PORT", "8050", _port, "TCP port gunicorn listens on.", aliases=("PORT",)),
+    Setting(
+        "workers",
+        "CSEC_WORKERS",
+        "2",
+        _positive,
+        "gunicorn worker processes (about one per core).",
+        aliases=("WEB_CONCURRENCY",),
+    ),
+    Setting("threads", "CSEC_THREADS", "4", _positive, "Threads per gunicorn worker."),
+    Setting(
+        "timeout",
+        "CSEC_TIMEOUT",
+        "30",
+        _positive,
+        "Seconds before gunicorn restarts a silent worker.",
     ),
 )
 
@@ -124,12 +208,26 @@ class Settings:
 
     release_dir: Path = field(default_factory=lambda: _path("data/aggregates"))
     geojson_path: Path = field(default_factory=lambda: _path("data/geo/ca_counties.geojson"))
-    cache_type: str = "SimpleCache"
+    cache_type: str = "auto"
     cache_dir: Path = field(default_factory=lambda: Path("/tmp/csec-dashboard-cache"))
-    cache_redis_url: str = "redis://localhost:6379/0"
+    cache_redis_url: str = ""
     cache_timeout: int = 86400
     compress: bool = True
+    max_request_bytes: int = 65536
+    log_level: str = "INFO"
     debug: bool = False
+    host: str = "0.0.0.0"
+    port: int = 8050
+    workers: int = 2
+    threads: int = 4
+    timeout: int = 30
+
+    @property
+    def cache_backend(self) -> str:
+        """Return the flask-caching backend: `cache_type`, with auto resolved."""
+        if self.cache_type != "auto":
+            return self.cache_type
+        return "RedisCache" if self.cache_redis_url else "SimpleCache"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -137,11 +235,38 @@ class Settings:
         environ = os.environ if environ is None else environ
         values = {}
         for setting in SETTINGS:
-            raw = environ.get(setting.env, setting.default)
+            raw = setting.raw(environ)
             try:
                 values[setting.name] = setting.parse(raw)
             except ValueError as error:
                 raise SettingsError(
                     f"{setting.env}={raw!r} is not valid: {error}. {setting.help}"
                 ) from error
-        return cls(**values)
+        settings = cls(**values)
+        if settings.cache_backend == "RedisCache" and not settings.cache_redis_url:
+            raise SettingsError("CSEC_CACHE_TYPE=RedisCache needs REDIS_URL (or CACHE_REDIS_URL).")
+        return settings
+
+
+def markdown() -> str:
+    """Return the settings table as Markdown (docs/settings.md)."""
+    lines = [
+        "# Settings",
+        "",
+        "Every setting is an environment variable, read and validated once at start-up: a bad",
+        "value stops the app with a hint. gunicorn takes its own settings from the same table",
+        "(`gunicorn -c python:dashboard.server.gunicorn_conf dashboard.wsgi:server`).",
+        "Generated by `python -m dashboard.settings > docs/settings.md`.",
+        "",
+        "| variable | also read from | default | what |",
+        "|---|---|---|---|",
+    ]
+    for s in SETTINGS:
+        aliases = ", ".join(f"`{a}`" for a in s.aliases)
+        default = f"`{s.default}`" if s.default else "(none)"
+        lines.append(f"| `{s.env}` | {aliases} | {default} | {s.help} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

@@ -457,14 +457,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_charts(dash_duo, timeout: float = 15) -> None:
-    """Wait until every chart summary on the page has been filled by its callback."""
+def wait_for_charts(dash_duo, timeout: float = 30) -> None:
+    """Wait until every chart summary is filled and plotly.js has drawn every graph."""
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(dash_duo.driver, timeout).until(
         lambda d: d.execute_script(
             "const s = [...document.querySelectorAll('p.summary')];"
+            "const g = [...document.querySelectorAll('.dash-graph')];"
             "return s.every(p => p.textContent.trim().length > 0)"
+            " && g.every(e => e.querySelector('.main-svg'))"
             " && !document.querySelector('[data-dash-is-loading]');"
         )
     )

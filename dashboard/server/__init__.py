@@ -1,0 +1,29 @@
+"""Production serving: security and cache headers, static compression, request guards, robots."""
+
+from __future__ import annotations
+
+import dash
+from flask import Response
+
+from dashboard.cache import cache
+from dashboard.server import guard, headers, replies, static
+
+ROBOTS = """User-agent: *
+Allow: /
+Disallow: /_dash-
+Disallow: /download/chart/
+"""
+
+
+def install(app: dash.Dash, compress: bool) -> None:
+    """Wire the serving layers into a Dash app's Flask server (static compression if asked)."""
+    server = app.server
+    replies.install(app, cache)  # before the guard: a cached reply answered a valid request
+    guard.install(app)
+    headers.install(server)
+    if compress:
+        static.install(server)  # registered last, so it runs before the headers are added
+
+    @server.route("/robots.txt")
+    def robots():
+        return Response(ROBOTS, mimetype="text/plain")

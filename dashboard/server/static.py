@@ -1,0 +1,149 @@
+"""Big static files (plotly.js, Dash bundles, assets, GeoJSON) compressed once per process."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import threading
+from dataclasses import dataclass, field
+
+from flask import Flask, Response, request
+
+from dashboard.server.headers import STATIC_PREFIXES
+
+try:
+    import brotli
+except ImportError:  # brotli is optional: gzip only
+    brotli = None
+
+COMPRESSIBLE = {
+    "application/javascript",
+    "text/javascript",
+    "text/css",
+    "application/json",
+    "application/geo+json",
+    "image/svg+xml",
+}
+MIN_BYTES = 1024
+ENCODINGS = ("br", "gzip") if brotli else ("gzip",)
+SCRIPT_URLS = re.compile(r'(?:src|href)="(/(?:_dash-component-suites|assets)/[^"]+)"')
+LAZY_URLS = (  # loaded by the renderer when a chart first shows, not named in the page shell
+    "/_dash-component-suites/plotly/package_data/plotly.min.js",
+    "/_dash-component-suites/dash/dcc/async-graph.js",
+    "/geo/ca_counties.geojson",
+    "/assets/topojson/world_110m.json",
+    "/assets/topojson/usa_110m.json",
+)
+
+
+def compress(data: bytes, encoding: str) -> bytes:
+    """Return data compressed with the best settings of an encoding (done once per file)."""
+    if encoding == "br":
+        return brotli.compress(data, quality=10)  # 11 is 2x slower for 2 % less
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def chosen_encoding(accept_encoding: str) -> str | None:
+    """Return the best encoding the client accepts, or None."""
+    accepted = {part.split(";")[0].strip() for part in accept_encoding.lower().split(",")}
+    return next((encoding for encoding in ENCODINGS if encoding in accepted), None)
+
+
+@dataclass
+class Compressed:
+    """One static file: its MIME type, ETag and compressed bodies by encoding."""
+
+    mimetype: str
+    etag: str
+    raw: bytes
+    bodies: dict[str, bytes] = field(default_factory=dict)
+
+    def body(self, encoding: str) -> bytes:
+        """Return the body in an encoding, compressing it on first use."""
+        if encoding not in self.bodies:
+            self.bodies[encoding] = compress(self.raw, encoding)
+        return self.bodies[encoding]
+
+
+class StaticStore:
+    """Compressed static files by URL path, filled on first request, kept for the process."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, Compressed] = {}
+        self.lock = threading.Lock()
+
+    def response(self, path: str, encoding: str) -> Response | None:
+        """Return the stored compressed response for a path, or None if not stored."""
+        entry = self.files.get(path)
+        if entry is None:
+            return None
+        with self.lock:
+            body = entry.body(encoding)
+        response = Response(body, mimetype=entry.mimetype)
+        response.headers["Content-Encoding"] = encoding
+        response.headers["Vary"] = "Accept-Encoding"
+        response.set_etag(f"{entry.etag}-{encoding}")
+        return response.make_conditional(request)
+
+    def store(self, path: str, response: Response) -> bool:
+        """Keep a static response's body for compression; return False if too small to bother."""
+        response.direct_passthrough = False
+        raw = response.get_data()
+        if len(raw) < MIN_BYTES:
+            return False
+        etag = hashlib.sha256(raw).hexdigest()[:20]
+        with self.lock:
+            self.files.setdefault(path, Compressed(response.mimetype, etag, raw))
+        return True
+
+
+def is_static(path: str) -> bool:
+    """Return whether a path is a static file worth compressing once."""
+    return path.startswith(STATIC_PREFIXES)
+
+
+def install(server: Flask) -> StaticStore:
+    """Serve static files precompressed: compress each once, then answer from memory."""
+    store = StaticStore()
+    server.extensions["csec_static"] = store
+
+    @server.before_request
+    def serve_compressed():
+        encoding = chosen_encoding(request.headers.get("Accept-Encoding", ""))
+        if request.method != "GET" or encoding is None or not is_static(request.path):
+            return None
+        return store.response(request.path, encoding)
+
+    @server.after_request
+    def compress_static(response: Response) -> Response:
+        encoding = chosen_encoding(request.headers.get("Accept-Encoding", ""))
+        if (
+            encoding is None
+            or request.method != "GET"
+            or response.status_code != 200
+            or "Content-Encoding" in response.headers
+            or response.mimetype not in COMPRESSIBLE
+            or not is_static(request.path)
+        ):
+            return response
+        if not store.store(request.path, response):
+            return response
+        compressed = store.response(request.path, encoding)
+        response.close()
+        return compressed
+
+    return store
+
+
+def warm(server: Flask) -> int:
+    """Compress every script, stylesheet and map file a first visit loads; return bytes kept."""
+    if "csec_static" not in server.extensions:
+        return 0
+    client = server.test_client()
+    shell = client.get("/").get_data(as_text=True)
+    for url in [*SCRIPT_URLS.findall(shell), *LAZY_URLS]:
+        for encoding in ENCODINGS:
+            client.get(url, headers={"Accept-Encoding": encoding}).close()
+    store: StaticStore = server.extensions["csec_static"]
+    return sum(len(b) for entry in store.files.values() for b in entry.bodies.values())

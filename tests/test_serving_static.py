@@ -1,0 +1,94 @@
+"""Static weight: big files compressed once per process, long lifetimes only when fingerprinted."""
+
+from __future__ import annotations
+
+import gzip
+
+import brotli
+import pytest
+from conftest import GEOJSON
+
+from dashboard.server import static
+from dashboard.server.headers import IMMUTABLE, SHORT
+
+PLOTLY = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+
+
+@pytest.fixture(scope="module")
+def client(fixture_release_dir):
+    """Return a test client of an app with compression on, as in production."""
+    from dashboard.app import create_app
+    from dashboard.settings import Settings
+
+    app = create_app(Settings(release_dir=fixture_release_dir, geojson_path=GEOJSON))
+    client = app.server.test_client()
+    client.get("/")
+    return client
+
+
+def bundle_url(client) -> str:
+    """Return the URL of Dash's renderer bundle (fingerprinted)."""
+    shell = client.get("/").get_data(as_text=True)
+    return next(u for u in static.SCRIPT_URLS.findall(shell) if "dash_renderer" in u)
+
+
+def decoded(response) -> bytes:
+    """Return a response body decoded from its Content-Encoding."""
+    encoding = response.headers.get("Content-Encoding")
+    if encoding == "br":
+        return brotli.decompress(response.data)
+    return gzip.decompress(response.data) if encoding == "gzip" else response.data
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+@pytest.mark.parametrize(
+    "url", ["bundle", PLOTLY, "/geo/ca_counties.geojson", "/assets/topojson/world_110m.json"]
+)
+def test_big_static_files_are_served_compressed(client, url, encoding):
+    url = bundle_url(client) if url == "bundle" else url
+    plain = client.get(url)
+    response = client.get(url, headers={"Accept-Encoding": f"{encoding}, deflate"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == encoding
+    assert len(response.data) < len(plain.data) / 2
+    assert decoded(response) == plain.data
+
+
+def test_each_file_is_compressed_once_per_process(client, monkeypatch):
+    calls = []
+    real = static.compress
+    monkeypatch.setattr(static, "compress", lambda data, enc: calls.append(enc) or real(data, enc))
+    url = "/assets/topojson/usa_110m.json"
+    for _ in range(5):
+        assert client.get(url, headers={"Accept-Encoding": "gzip"}).status_code == 200
+    assert calls.count("gzip") <= 1
+
+
+def test_unchanged_files_are_not_sent_again(client):
+    url = "/geo/ca_counties.geojson"
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    again = client.get(
+        url, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304 and not again.data
+
+
+def test_cache_lifetimes(client):
+    assert client.get(bundle_url(client)).headers["Cache-Control"] == IMMUTABLE
+    assert client.get("/assets/style.css?m=123").headers["Cache-Control"] == IMMUTABLE
+    assert client.get("/assets/topojson/world_110m.json").headers["Cache-Control"] == SHORT
+    assert client.get("/geo/ca_counties.geojson").headers["Cache-Control"] == SHORT
+    assert client.get("/").headers["Cache-Control"] == "no-cache"
+    assert client.get("/nope").headers["Cache-Control"] == "no-store"
+
+
+def test_html_and_json_are_compressed(client):
+    for url in ("/", "/_dash-layout", "/_dash-dependencies"):
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert response.headers.get("Content-Encoding") == "gzip", url
+
+
+def test_warm_compresses_what_a_first_visit_loads(client):
+    assert static.warm(client.application) > 0
+    store = client.application.extensions["csec_static"]
+    assert PLOTLY in store.files and set(store.files[PLOTLY].bodies) == set(static.ENCODINGS)
