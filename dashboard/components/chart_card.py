@@ -46,6 +46,23 @@ def graph_config(chart_id: str) -> dict:
     }
 
 
+def graph_frame(chart_id: str) -> html.Div:
+    """Return the graph as one image: named by its card heading, described by its summary."""
+    return html.Div(
+        role="img",
+        className="graph-frame",
+        **{"aria-labelledby": ids.heading(chart_id), "aria-describedby": ids.summary(chart_id)},
+        children=dcc.Graph(
+            id=ids.graph(chart_id),
+            config=graph_config(chart_id),
+            className="graph",
+            responsive=True,
+            style={"height": "360px"},
+            figure=PLACEHOLDER,
+        ),
+    )
+
+
 def chart_card(
     chart_id: str,
     title: str,
@@ -63,16 +80,7 @@ def chart_card(
             html.P(intro, className="intro") if intro else None,
             controls,
             html.P(id=ids.summary(chart_id), className="summary", **{"aria-live": "polite"}),
-            dcc.Graph(
-                id=ids.graph(chart_id),
-                config=graph_config(chart_id),
-                className="graph",
-                responsive=True,
-                style={"height": "360px"},
-                figure=PLACEHOLDER,
-            )
-            if graph
-            else None,
+            graph_frame(chart_id) if graph else None,
             html.Details(
                 className="table-alt",
                 open=not graph,

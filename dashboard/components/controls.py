@@ -82,11 +82,11 @@ def button_group(control_id: str, label: str, options: Sequence[Option], value: 
     )
 
 
-def control_row(*controls: html.Div) -> html.Form:
-    """Return controls side by side (stacked on a phone) in a form that never submits."""
+def control_row(*controls: html.Div, label: str = "Choose what to show") -> html.Form:
+    """Return controls side by side (stacked on a phone) in a labelled form that never submits."""
     return html.Form(
         className="controls",
         role="search",
-        **{"aria-label": "Choose what to show", "data-no-submit": "true"},
+        **{"aria-label": label, "data-no-submit": "true"},
         children=list(controls),
     )

@@ -20,32 +20,39 @@ NAV = (
 SITE_NAME = "California CSEC Program dashboard"
 
 
+def header() -> html.Header:
+    """Return the header landmark: site name, navigation and the synthetic-data notice."""
+    return html.Header(
+        className="site-header",
+        children=[
+            html.Div(
+                className="wrap",
+                children=[
+                    dcc.Link(SITE_NAME, href="/", className="brand"),
+                    html.Nav(
+                        id=ids.NAV,
+                        **{"aria-label": "Main"},
+                        children=html.Ul(
+                            [
+                                html.Li(dcc.Link(label, href=urlstate.PAGES[page]))
+                                for page, label in NAV
+                            ]
+                        ),
+                    ),
+                ],
+            ),
+            synthetic_banner(),
+        ],
+    )
+
+
 def layout(release_id: str) -> html.Div:
     """Return the app layout around Dash's page container."""
     return html.Div(
         className="site",
         children=[
             html.A("Skip to main content", href=f"#{ids.MAIN}", className="skip-link"),
-            html.Header(
-                className="site-header",
-                children=html.Div(
-                    className="wrap",
-                    children=[
-                        dcc.Link(SITE_NAME, href="/", className="brand"),
-                        html.Nav(
-                            id=ids.NAV,
-                            **{"aria-label": "Main"},
-                            children=html.Ul(
-                                [
-                                    html.Li(dcc.Link(label, href=urlstate.PAGES[page]))
-                                    for page, label in NAV
-                                ]
-                            ),
-                        ),
-                    ],
-                ),
-            ),
-            synthetic_banner(),
+            header(),
             html.Main(
                 id=ids.MAIN,
                 tabIndex="-1",

@@ -102,7 +102,8 @@ def choropleth(
                 locations=shown["fips"].to_list(),
                 z=shown["value"].to_list(),
                 colorscale=theme.SEQUENTIAL,
-                marker={"line": {"color": "white", "width": 0.6}},
+                # grey outlines: light fills (yellow) stay visible against the white background
+                marker={"line": {"color": theme.BORDER, "width": 0.6}},
                 colorbar={
                     "title": {"text": _unit_words(unit), "side": "top"},
                     "orientation": "h",

@@ -12,8 +12,9 @@ FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, s
 TEXT = "#1a1a1a"
 MUTED = "#4d4d4d"
 GRID = "#d9d9d9"
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+# Okabe-Ito hues (distinguishable with the common colour-vision deficiencies), with orange, sky
+# blue and yellow darkened to 3:1 against white (WCAG 1.4.11); lines also differ by dash and symbol.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#B07800", "#000000", "#3B86B8", "#8F7F00")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "star", "x", "hexagon")
 BAR = "#0072B2"

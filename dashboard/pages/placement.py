@@ -69,6 +69,7 @@ def layout(**query) -> html.Div:
                     controls.select(
                         ids.PLACEMENT_BREAKDOWN, "Breakdown", breakdowns, view["breakdown"]
                     ),
+                    label="Choose the statewide breakdown",
                 ),
             ),
         ]
