@@ -6,15 +6,13 @@ import json
 
 import polars as pl
 import pytest
+from linked_tables import LEAVES, YEARS, funnel_cells, line_table
 
 from dashboard import domain
 from dashboard.build.audit import audit, audit_release
-from dashboard.build.relations import KEY, derive_relations, relations_from_members
+from dashboard.build.relations import KEY, derive_relations
 from dashboard.build.suppress import suppress
 
-YEARS = domain.SFYS[:2]
-DISPOSITIONS = ("substantiated", "inconclusive", "unfounded", "not_yet_determined")
-LEAVES = ("evaluated_out", *DISPOSITIONS)
 COUNTIES = pl.DataFrame(
     {
         "county_fips": ["06001", "06003", "06005", "06007", "06009"],
@@ -34,27 +32,6 @@ LEAF_COUNTS = {
 }
 
 
-def line_table(values: dict[str, int], lines: list[tuple[str, list[str]]]):
-    """Return cells named by geo_id, and hand-made relations (total, parts) between them."""
-    names = sorted(values)
-    keys = pl.DataFrame(
-        {
-            "measure": "reports",
-            "geo_level": "county",
-            "geo_id": names,
-            "period": YEARS[0],
-            "breakdown": domain.TOTAL_BREAKDOWN,
-            "category": domain.ALL_CATEGORY,
-        }
-    )
-    position = {name: i for i, name in enumerate(names)}
-    rows = [(position[t], [position[p] for p in parts], "custom") for t, parts in lines]
-    cells = keys.with_columns(
-        value=pl.Series([values[n] for n in names], dtype=pl.Int64), status=pl.lit("count")
-    )
-    return cells, relations_from_members(keys, rows)
-
-
 def funnel_universe() -> pl.DataFrame:
     """Return the funnel cells (true counts) of LEAF_COUNTS over COUNTIES."""
     rows = [
@@ -62,34 +39,8 @@ def funnel_universe() -> pl.DataFrame:
         for c, by_year in LEAF_COUNTS.items()
         for y, leaves in zip(YEARS, by_year, strict=True)
     ]
-    wide = pl.DataFrame(rows, schema_overrides=dict.fromkeys(LEAVES, pl.Int64))
-    wide = wide.with_columns(screened_in=pl.sum_horizontal(DISPOSITIONS, ignore_nulls=False))
-    wide = wide.with_columns(reports=pl.col("screened_in") + pl.col("evaluated_out"))
-    long = wide.unpivot(index=["county_fips", "period"], variable_name="measure").join(
-        COUNTIES, on="county_fips"
-    )
-    total = pl.when(pl.col("value").is_not_null().any()).then(pl.col("value").sum())
-    levels = {"county": pl.col("county_fips"), "state": pl.lit(domain.STATE_FIPS)}
-    levels |= {"region": pl.col("region_id"), "peer_group": pl.col("peer_group_id")}
-    years = pl.concat(
-        long.group_by("measure", "period", key.alias("geo_id"))
-        .agg(value=total)
-        .with_columns(geo_level=pl.lit(level))
-        .select("measure", "geo_level", "geo_id", "period", "value")
-        for level, key in levels.items()
-    )
-    window = years.group_by("measure", "geo_level", "geo_id").agg(value=total)
-    window = window.with_columns(period=pl.lit(domain.WINDOW)).select(years.columns)
-    not_opted = pl.col("value").is_null()
-    return (
-        pl.concat([years, window])
-        .with_columns(
-            breakdown=pl.lit(domain.TOTAL_BREAKDOWN),
-            category=pl.lit(domain.ALL_CATEGORY),
-            value=pl.col("value").cast(pl.Int64),
-            status=pl.when(not_opted).then(pl.lit(domain.NOT_OPTED_IN)).otherwise(pl.lit("count")),
-        )
-        .select(*KEY, "value", "status")
+    return funnel_cells(
+        pl.DataFrame(rows, schema_overrides=dict.fromkeys(LEAVES, pl.Int64)), COUNTIES
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from linked_tables import DISPOSITIONS, LEAVES, YEARS, line_table
 
 from dashboard import domain
 from dashboard.build.audit import audit
@@ -19,34 +20,8 @@ from dashboard.build.relations import (
     Relations,
     canonical_sort,
     derive_relations,
-    relations_from_members,
 )
 from dashboard.build.suppress import suppress
-
-YEARS = domain.SFYS[:2]
-DISPOSITIONS = ("substantiated", "inconclusive", "unfounded", "not_yet_determined")
-LEAVES = ("evaluated_out", *DISPOSITIONS)
-
-
-def line_table(values: dict[str, int], lines: list[tuple[str, list[str]]]):
-    """Return cells named by geo_id, and hand-made relations (total, parts) between them."""
-    names = sorted(values)
-    keys = pl.DataFrame(
-        {
-            "measure": "reports",
-            "geo_level": "county",
-            "geo_id": names,
-            "period": YEARS[0],
-            "breakdown": domain.TOTAL_BREAKDOWN,
-            "category": domain.ALL_CATEGORY,
-        }
-    )
-    position = {name: i for i, name in enumerate(names)}
-    rows = [(position[t], [position[p] for p in parts], "custom") for t, parts in lines]
-    cells = keys.with_columns(
-        value=pl.Series([values[n] for n in names], dtype=pl.Int64), status=pl.lit("count")
-    )
-    return cells, relations_from_members(keys, rows)
 
 
 def counties_frame(groups: dict[str, tuple[str, str]]) -> pl.DataFrame:

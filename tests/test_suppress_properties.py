@@ -12,15 +12,13 @@ import numpy as np
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from linked_tables import LEAVES, YEARS, funnel_cells, line_table
 
 from dashboard import domain
 from dashboard.build.audit import audit
-from dashboard.build.relations import KEY, derive_relations, relations_from_members
+from dashboard.build.relations import derive_relations
 from dashboard.build.suppress import suppress
 
-YEARS = domain.SFYS[:2]
-DISPOSITIONS = ("substantiated", "inconclusive", "unfounded", "not_yet_determined")
-LEAVES = ("evaluated_out", *DISPOSITIONS)
 COUNT = st.one_of(st.just(0), st.integers(1, 10), st.integers(1, 4), st.integers(11, 60))
 SETTINGS = settings(
     max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
@@ -48,41 +46,6 @@ def funnels(draw) -> tuple[pl.DataFrame, pl.DataFrame]:
     )
 
 
-def funnel_cells(wide: pl.DataFrame, counties: pl.DataFrame) -> pl.DataFrame:
-    """Return the cell universe (true counts) of county-year leaf counts."""
-    wide = wide.with_columns(screened_in=pl.sum_horizontal(DISPOSITIONS, ignore_nulls=False))
-    wide = wide.with_columns(reports=pl.col("screened_in") + pl.col("evaluated_out"))
-    long = wide.unpivot(index=["county_fips", "period"], variable_name="measure").join(
-        counties, on="county_fips"
-    )
-    total = pl.when(pl.col("value").is_not_null().any()).then(pl.col("value").sum())
-    levels = {"county": pl.col("county_fips"), "state": pl.lit(domain.STATE_FIPS)}
-    levels |= {"region": pl.col("region_id"), "peer_group": pl.col("peer_group_id")}
-    years = pl.concat(
-        long.group_by("measure", "period", key.alias("geo_id"))
-        .agg(value=total)
-        .with_columns(geo_level=pl.lit(level))
-        .select("measure", "geo_level", "geo_id", "period", "value")
-        for level, key in levels.items()
-    )
-    window = years.group_by("measure", "geo_level", "geo_id").agg(value=total)
-    cells = pl.concat(
-        [years, window.with_columns(period=pl.lit(domain.WINDOW)).select(years.columns)]
-    )
-    return with_status(cells)
-
-
-def with_status(cells: pl.DataFrame) -> pl.DataFrame:
-    """Add breakdown 'total', status 'count' (or not_opted_in where null) and Int64 values."""
-    not_opted = pl.col("value").is_null()
-    return cells.with_columns(
-        breakdown=pl.lit(domain.TOTAL_BREAKDOWN),
-        category=pl.lit(domain.ALL_CATEGORY),
-        value=pl.col("value").cast(pl.Int64),
-        status=pl.when(not_opted).then(pl.lit(domain.NOT_OPTED_IN)).otherwise(pl.lit("count")),
-    ).select(*KEY, "value", "status")
-
-
 @st.composite
 def two_way_tables(draw):
     """Draw an r x c table of counts with row, column and grand totals as hand-made relations."""
@@ -98,25 +61,7 @@ def two_way_tables(draw):
         ("total", [f"r{i}" for i in range(n_rows)]),
         ("total", [f"k{j}" for j in range(n_cols)]),
     ]
-    names = sorted(named)
-    keys = pl.DataFrame(
-        {
-            "measure": "reports",
-            "geo_level": "county",
-            "geo_id": names,
-            "period": YEARS[0],
-            "breakdown": domain.TOTAL_BREAKDOWN,
-            "category": domain.ALL_CATEGORY,
-        }
-    )
-    position = {name: i for i, name in enumerate(names)}
-    relations = relations_from_members(
-        keys, [(position[t], [position[p] for p in ps], "custom") for t, ps in lines]
-    )
-    cells = keys.with_columns(
-        value=pl.Series([named[n] for n in names], dtype=pl.Int64), status=pl.lit("count")
-    )
-    return cells, relations
+    return line_table(named, lines)
 
 
 def check_protected(cells: pl.DataFrame, relations) -> None:
