@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard import domain
-from dashboard.build.relations import KEY, relations_from_members
+from dashboard.build.relations import KEY, canonical_sort, relations_from_members
 
 YEARS = domain.SFYS[:2]
 DISPOSITIONS = ("substantiated", "inconclusive", "unfounded", "not_yet_determined")
@@ -53,7 +53,7 @@ def funnel_cells(wide: pl.DataFrame, counties: pl.DataFrame) -> pl.DataFrame:
     window = years.group_by("measure", "geo_level", "geo_id").agg(value=total)
     window = window.with_columns(period=pl.lit(domain.WINDOW)).select(years.columns)
     not_opted = pl.col("value").is_null()
-    return (
+    cells = (
         pl.concat([years, window])
         .with_columns(
             breakdown=pl.lit(domain.TOTAL_BREAKDOWN),
@@ -63,3 +63,4 @@ def funnel_cells(wide: pl.DataFrame, counties: pl.DataFrame) -> pl.DataFrame:
         )
         .select(*KEY, "value", "status")
     )
+    return canonical_sort(cells)  # group_by order varies; tests pick cells by position
