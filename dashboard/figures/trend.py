@@ -25,6 +25,24 @@ def _hover(values: list, statuses: list, unit: str) -> list[str]:
     return [text.cell_text(v, s, unit) for v, s in zip(values, statuses, strict=True)]
 
 
+def series_trace(part: pl.DataFrame, label: str, index: int, unit: str) -> go.Scatter:
+    """Return one series as a line with gaps (never zero) where a value is not published."""
+    statuses = part["status"].to_list()
+    y = [v if s == domain.PUBLISHED else None for v, s in zip(part["value"], statuses, strict=True)]
+    colour = theme.PALETTE[index % 8]
+    return go.Scatter(
+        x=part["period"].to_list(),
+        y=y,
+        name=label,
+        mode="lines+markers",
+        connectgaps=False,
+        line={"color": colour, "dash": theme.DASHES[index % 8], "width": 2.5},
+        marker={"symbol": theme.SYMBOLS[index % 8], "size": 8, "color": colour},
+        text=_hover(part["value"].to_list(), statuses, unit),
+        hovertemplate="%{fullData.name}, SFY %{x}: %{text}<extra></extra>",
+    )
+
+
 def _not_opted_in_bands(fig: go.Figure, frame: pl.DataFrame, row: int | None = None) -> None:
     """Shade the SFYs in which every series is 'not opted in', with a label."""
     periods = list(domain.SFYS)
@@ -54,24 +72,7 @@ def trend(
         return theme.empty(empty_message or "Nothing to show for these choices.", title, source)
     fig = go.Figure()
     for i, ((label,), part) in enumerate(frame.group_by("label", maintain_order=True)):
-        part_status = part["status"].to_list()
-        y = [
-            v if s == domain.PUBLISHED else None
-            for v, s in zip(part["value"], part_status, strict=True)
-        ]
-        fig.add_trace(
-            go.Scatter(
-                x=part["period"].to_list(),
-                y=y,
-                name=label,
-                mode="lines+markers",
-                connectgaps=False,
-                line={"color": theme.PALETTE[i % 8], "dash": theme.DASHES[i % 8], "width": 2.5},
-                marker={"symbol": theme.SYMBOLS[i % 8], "size": 8, "color": theme.PALETTE[i % 8]},
-                text=_hover(part["value"].to_list(), part_status, unit),
-                hovertemplate="%{fullData.name}, SFY %{x}: %{text}<extra></extra>",
-            )
-        )
+        fig.add_trace(series_trace(part, label, i, unit))
     _not_opted_in_bands(fig, frame)
     fig.update_xaxes(
         type="category", categoryorder="array", categoryarray=list(domain.SFYS), title=X_TITLE
@@ -114,24 +115,8 @@ def small_multiples(
         vertical_spacing=0.09,
     )
     for i, ((label,), part) in enumerate(groups):
-        part_status = part["status"].to_list()
-        y = [
-            v if s == domain.PUBLISHED else None
-            for v, s in zip(part["value"], part_status, strict=True)
-        ]
         fig.add_trace(
-            go.Scatter(
-                x=part["period"].to_list(),
-                y=y,
-                name=label,
-                mode="lines+markers",
-                connectgaps=False,
-                line={"color": theme.PALETTE[i % 8], "dash": theme.DASHES[i % 8], "width": 2.5},
-                marker={"symbol": theme.SYMBOLS[i % 8], "size": 8, "color": theme.PALETTE[i % 8]},
-                text=_hover(part["value"].to_list(), part_status, unit),
-                hovertemplate="%{fullData.name}, SFY %{x}: %{text}<extra></extra>",
-                showlegend=False,
-            ),
+            series_trace(part, label, i, unit).update(showlegend=False),
             row=i + 1,
             col=1,
         )
