@@ -329,6 +329,34 @@ def real_app():
     return create_app(Settings(release_dir=REAL_RELEASE, geojson_path=GEOJSON, compress=False))
 
 
+def dep_outputs(dep: dict) -> list[tuple[str, str]]:
+    """Return the (id, property) outputs of a dependency."""
+    text = dep["output"]
+    parts = text[2:-2].split("...") if text.startswith("..") else [text]
+    return [tuple(p.rsplit(".", 1)) for p in parts if "." in p]  # no-output: a hash
+
+
+def callback_body(dep: dict, values: list) -> dict:
+    """Return the /_dash-update-component body of one callback for input values."""
+    outputs = [{"id": i, "property": p} for i, p in dep_outputs(dep)]
+    inputs = [
+        {"id": i["id"], "property": i["property"], "value": v}
+        for i, v in zip(dep["inputs"], values, strict=True)
+    ]
+    return {
+        "output": dep["output"],
+        "outputs": outputs if dep["output"].startswith("..") else outputs[0],
+        "inputs": inputs,
+        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
+        "state": [],
+    }
+
+
+def router_dep(deps: list[dict]) -> dict:
+    """Return Dash's page-router dependency from /_dash-dependencies."""
+    return next(d for d in deps if "_pages_content" in d["output"])
+
+
 class DashClient:
     """Calls a Dash app's callbacks through the Flask test client, as the browser would."""
 
@@ -337,28 +365,11 @@ class DashClient:
         self.index = self.client.get("/")  # first request: Dash sets up pages and callbacks
         self.deps = self.client.get("/_dash-dependencies").get_json()
 
-    @staticmethod
-    def outputs(dep: dict) -> list[tuple[str, str]]:
-        """Return the (id, property) outputs of a dependency."""
-        text = dep["output"]
-        parts = text[2:-2].split("...") if text.startswith("..") else [text]
-        return [tuple(p.rsplit(".", 1)) for p in parts if "." in p]  # no-output: a hash
+    outputs = staticmethod(dep_outputs)
 
     def call(self, dep: dict, values: list) -> dict:
         """Return the JSON response of one callback for input values (in input order)."""
-        outputs = [{"id": i, "property": p} for i, p in self.outputs(dep)]
-        inputs = [
-            {"id": i["id"], "property": i["property"], "value": v}
-            for i, v in zip(dep["inputs"], values, strict=True)
-        ]
-        body = {
-            "output": dep["output"],
-            "outputs": outputs if dep["output"].startswith("..") else outputs[0],
-            "inputs": inputs,
-            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
-            "state": [],
-        }
-        response = self.client.post("/_dash-update-component", json=body)
+        response = self.client.post("/_dash-update-component", json=callback_body(dep, values))
         if response.status_code == 204:
             return {}
         assert response.status_code == 200, (dep["output"], values, response.data[:500])

@@ -12,7 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from conftest import ROOT, free_port
+from conftest import ROOT, callback_body, free_port, router_dep
 
 from dashboard.server.replies import HIT_HEADER
 
@@ -124,20 +124,7 @@ def test_a_chart_computed_by_one_instance_is_read_by_the_other(redis_url, instan
 def test_a_callback_reply_is_shared(instances, fixture_release_dir):
     first, second = instances
     deps, _ = fetch(first + "/_dash-dependencies")
-    router = next(d for d in json.loads(deps) if "_pages_content" in d["output"])
-    body = {
-        "output": router["output"],
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": i["id"], "property": i["property"], "value": v}
-            for i, v in zip(router["inputs"], ["/placement", "?sfy=2017-18"], strict=True)
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
+    body = callback_body(router_dep(json.loads(deps)), ["/placement", "?sfy=2017-18"])
     reply_first, headers_first = fetch(first + "/_dash-update-component", body)
     reply_second, headers_second = fetch(second + "/_dash-update-component", body)
     assert headers_first[HIT_HEADER] == "miss"

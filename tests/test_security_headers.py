@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import callback_body, router_dep
 
 from dashboard.server.headers import SECURITY_HEADERS
 
@@ -15,23 +16,9 @@ def client(fixture_app):
     return client
 
 
-def callback_body(client) -> dict:
+def home_body(client) -> dict:
     """Return a valid body of the page-router callback (renders the home page)."""
-    deps = client.get("/_dash-dependencies").get_json()
-    router = next(d for d in deps if "_pages_content" in d["output"])
-    return {
-        "output": router["output"],
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": i["id"], "property": i["property"], "value": v}
-            for i, v in zip(router["inputs"], ["/", ""], strict=True)
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
+    return callback_body(router_dep(client.get("/_dash-dependencies").get_json()), ["/", ""])
 
 
 def response_kinds(client) -> dict:
@@ -40,7 +27,7 @@ def response_kinds(client) -> dict:
     script = shell.split('src="', 2)[1].split('"')[0]
     return {
         "html page": client.get("/funnel"),
-        "callback json": client.post("/_dash-update-component", json=callback_body(client)),
+        "callback json": client.post("/_dash-update-component", json=home_body(client)),
         "dash bundle": client.get(script),
         "asset": client.get("/assets/style.css"),
         "geojson": client.get("/geo/ca_counties.geojson"),
