@@ -83,9 +83,11 @@
       return false;
     }
     var path = window.location.pathname;
+    var brand = document.querySelector("a.brand");
+    var home = brand ? brand.getAttribute("href") : "/"; // the overview, under any base path
     nav.querySelectorAll("a").forEach(function (a) {
       var href = a.getAttribute("href");
-      var current = href === "/" ? path === "/" : path === href || path.indexOf(href + "/") === 0;
+      var current = href === home ? path === home : path === href || path.indexOf(href + "/") === 0;
       if (current) {
         a.setAttribute("aria-current", "page");
       } else {

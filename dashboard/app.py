@@ -13,6 +13,7 @@ from dashboard import server as serving
 from dashboard.cache import init_cache
 from dashboard.components import shell
 from dashboard.data import boundaries, bundle, release
+from dashboard.server.mount import mount
 from dashboard.settings import ROOT, Settings
 
 ASSETS = ROOT / "assets"
@@ -113,6 +114,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         update_title=None,
         compress=settings.compress,
         serve_locally=True,
+        routes_pathname_prefix="/",  # Flask sees paths below the base (dashboard.server.mount)
+        requests_pathname_prefix=settings.base_path + "/",
         suppress_callback_exceptions=not settings.debug,  # else every page carries all layouts
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
@@ -123,14 +126,18 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     app.server.config.update(
         CSEC_RELEASE_DIR=str(settings.release_dir),
         CSEC_GEOJSON=str(settings.geojson_path),
+        CSEC_BASE_PATH=settings.base_path,
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
     )
     logging.getLogger("dashboard").setLevel(settings.log_level)
     init_cache(app.server, settings, rel.release_id)
-    pages.register_all(app)
-    app.layout = shell.layout(rel.release_id)
+    with app.server.app_context():  # links in the layouts carry the base path
+        pages.register_all(app)
+        app.layout = shell.layout(rel.release_id)
     serving.install(app, settings.compress)
     register_routes(app.server)
+    if settings.base_path:
+        app.server.wsgi_app = mount(app.server.wsgi_app, settings.base_path)
     if settings.debug:
         app.enable_dev_tools(debug=True)
     return app

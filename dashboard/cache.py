@@ -11,12 +11,12 @@ cache = Cache()
 
 
 def init_cache(server: Flask, settings: Settings, release_id: str) -> None:
-    """Attach the configured cache backend to a Flask server; keys carry the release id."""
+    """Attach the configured cache backend to a Flask server; keys carry release id and base path."""
     config = {
         "CACHE_TYPE": settings.cache_backend,
         "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout,
         "CACHE_THRESHOLD": 2000,
-        "CACHE_KEY_PREFIX": f"csec:{release_id}:",
+        "CACHE_KEY_PREFIX": f"csec:{release_id}:{settings.base_path}:",  # links carry the base
     }
     if settings.cache_backend == "FileSystemCache":
         config["CACHE_DIR"] = str(settings.cache_dir)

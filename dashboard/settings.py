@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE_TYPES = ("auto", "SimpleCache", "FileSystemCache", "RedisCache", "NullCache")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+BASE_PATH_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 
 
 class SettingsError(ValueError):
@@ -70,6 +72,17 @@ def _redis_url(raw: str) -> str:
     if raw and not raw.startswith(REDIS_SCHEMES):
         raise ValueError(f"expected a URL starting with {', '.join(REDIS_SCHEMES)}")
     return raw
+
+
+def _base_path(raw: str) -> str:
+    """Return a URL path prefix as "/a/b" ("" for the site root)."""
+    if not raw.startswith("/"):
+        raise ValueError('must start with "/" (for example /csec)')
+    segments = [s for s in raw.split("/") if s]
+    for segment in segments:
+        if not BASE_PATH_SEGMENT.fullmatch(segment) or set(segment) == {"."}:
+            raise ValueError(f"{segment!r} is not a plain path segment (letters, digits, . _ ~ -)")
+    return "".join("/" + s for s in segments)
 
 
 def _log_level(raw: str) -> str:
@@ -162,6 +175,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest request body accepted (callback payloads); larger ones get 413.",
     ),
     Setting(
+        "base_path",
+        "CSEC_BASE_PATH",
+        "/",
+        _base_path,
+        "URL path the dashboard is served under (for example /csec when a proxy forwards "
+        "https://example.gov/csec/ to it); every page, asset, download and /healthz moves "
+        "under it.",
+    ),
+    Setting(
         "log_level",
         "CSEC_LOG_LEVEL",
         "INFO",
@@ -214,6 +236,7 @@ class Settings:
     cache_timeout: int = 86400
     compress: bool = True
     max_request_bytes: int = 65536
+    base_path: str = ""
     log_level: str = "INFO"
     debug: bool = False
     host: str = "0.0.0.0"

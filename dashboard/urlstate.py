@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
+from flask import current_app, has_app_context
+
 from dashboard import domain
 from dashboard.data.geographies import Geographies
 from dashboard.data.queries import METRICS
@@ -191,13 +193,27 @@ def search(page: str, values: Mapping[str, str]) -> str:
     return "?" + urlencode(pairs, safe=":") if pairs else ""
 
 
+def base_path() -> str:
+    """Return the path prefix the serving app is mounted under ("" at the site root)."""
+    return current_app.config.get("CSEC_BASE_PATH", "") if has_app_context() else ""
+
+
+def url(site_path: str) -> str:
+    """Return the link of a path of the site ("/download/...") under the app's base path."""
+    return base_path() + site_path
+
+
+def page_url(page: str) -> str:
+    """Return the link of a page with its defaults."""
+    return url(PAGES[page])
+
+
 def path(page: str, values: Mapping[str, str] | None = None) -> str:
     """Return the URL path of a view."""
-    base = PAGES[page]
     name = PATH_PARAMS.get(page)
     if name:
-        return f"{base}/{(values or {}).get(name, PARAMS[name].default)}"
-    return base
+        return page_url(page) + f"/{(values or {}).get(name, PARAMS[name].default)}"
+    return page_url(page)
 
 
 def href(page: str, values: Mapping[str, str] | None = None, **changes: str) -> str:

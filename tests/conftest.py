@@ -360,16 +360,19 @@ def router_dep(deps: list[dict]) -> dict:
 class DashClient:
     """Calls a Dash app's callbacks through the Flask test client, as the browser would."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, base: str = "") -> None:
         self.client = app.server.test_client()
-        self.index = self.client.get("/")  # first request: Dash sets up pages and callbacks
-        self.deps = self.client.get("/_dash-dependencies").get_json()
+        self.base = base  # the app's CSEC_BASE_PATH
+        self.index = self.client.get(base + "/")  # first request: Dash sets up its callbacks
+        self.deps = self.client.get(base + "/_dash-dependencies").get_json()
 
     outputs = staticmethod(dep_outputs)
 
     def call(self, dep: dict, values: list) -> dict:
         """Return the JSON response of one callback for input values (in input order)."""
-        response = self.client.post("/_dash-update-component", json=callback_body(dep, values))
+        response = self.client.post(
+            self.base + "/_dash-update-component", json=callback_body(dep, values)
+        )
         if response.status_code == 204:
             return {}
         assert response.status_code == 200, (dep["output"], values, response.data[:500])
@@ -466,6 +469,38 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+GUNICORN = [
+    str(ROOT / ".venv" / "bin" / "gunicorn"),
+    "-c",
+    "python:dashboard.server.gunicorn_conf",
+    "--no-control-socket",
+    "dashboard.wsgi:server",
+]
+
+
+def gunicorn_env(port: int, **settings: str) -> dict[str, str]:
+    """Return the environment of a one-worker gunicorn on a loopback port, plus settings."""
+    import os
+
+    base = {"CSEC_HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"}
+    return os.environ | base | settings
+
+
+def wait_until(ready, process, seconds: float = 90) -> None:
+    """Wait until `ready()` succeeds, failing if the process exits or time runs out."""
+    import contextlib
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        assert process.poll() is None, f"process exited with {process.returncode}"
+        with contextlib.suppress(Exception):
+            ready()
+            return
+        assert time.monotonic() < deadline, "process did not become ready"
+        time.sleep(0.3)
 
 
 def wait_for_charts(dash_duo, timeout: float = 30) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import GEOJSON, ROOT, free_port, write_manifest
+from conftest import GEOJSON, GUNICORN, ROOT, free_port, gunicorn_env, write_manifest
 
 from dashboard import domain
 from dashboard.app import create_app
@@ -73,20 +72,8 @@ def test_create_app_refuses(tampered):
 
 def test_gunicorn_exits_non_zero(tampered):
     release, message = tampered
-    env = os.environ | {
-        "CSEC_RELEASE_DIR": str(release),
-        "CSEC_HOST": "127.0.0.1",
-        "PORT": str(free_port()),
-        "WEB_CONCURRENCY": "1",
-    }
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "-c",
-        "python:dashboard.server.gunicorn_conf",
-        "--no-control-socket",
-        "dashboard.wsgi:server",
-    ]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    env = gunicorn_env(free_port(), CSEC_RELEASE_DIR=str(release))
+    done = subprocess.run(GUNICORN, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert "ReleaseError" in done.stderr
     assert re.search(message, done.stderr)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
 import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from conftest import ROOT, callback_body, free_port, router_dep
+from conftest import (
+    GUNICORN,
+    ROOT,
+    callback_body,
+    free_port,
+    gunicorn_env,
+    router_dep,
+    wait_until,
+)
 
 from dashboard.server.replies import HIT_HEADER
 
@@ -44,40 +49,19 @@ def redis_client(url: str):
     return redis.Redis.from_url(url, socket_timeout=2)
 
 
-def wait_until(ready, process: subprocess.Popen, seconds: float = 90) -> None:
-    """Wait until `ready()` succeeds, failing if the process exits or time runs out."""
-    deadline = time.monotonic() + seconds
-    while True:
-        assert process.poll() is None, f"process exited with {process.returncode}"
-        with contextlib.suppress(Exception):
-            ready()
-            return
-        assert time.monotonic() < deadline, "process did not become ready"
-        time.sleep(0.3)
-
-
 @pytest.fixture(scope="module")
 def instances(redis_url, fixture_release_dir) -> Iterator[list[str]]:
     """Start two separate gunicorn instances sharing the redis cache; yield their base URLs."""
     processes, urls = [], []
     for _ in range(2):
         port = free_port()
-        env = os.environ | {
-            "CSEC_RELEASE_DIR": str(fixture_release_dir),
-            "REDIS_URL": redis_url,
-            "CSEC_HOST": "127.0.0.1",
-            "PORT": str(port),
-            "WEB_CONCURRENCY": "1",
-            "CSEC_LOG_LEVEL": "WARNING",
-        }
-        command = [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "-c",
-            "python:dashboard.server.gunicorn_conf",
-            "--no-control-socket",
-            "dashboard.wsgi:server",
-        ]
-        processes.append(subprocess.Popen(command, cwd=ROOT, env=env))
+        env = gunicorn_env(
+            port,
+            CSEC_RELEASE_DIR=str(fixture_release_dir),
+            REDIS_URL=redis_url,
+            CSEC_LOG_LEVEL="WARNING",
+        )
+        processes.append(subprocess.Popen(GUNICORN, cwd=ROOT, env=env))
         urls.append(f"http://127.0.0.1:{port}")
     try:
         for process, url in zip(processes, urls, strict=True):

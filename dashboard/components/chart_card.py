@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import ids
+from dashboard import ids, urlstate
 
-TOPOJSON_URL = "/assets/topojson/"
+TOPOJSON_PATH = "/assets/topojson/"
 # Empty until the callback answers. (An invisible-axes placeholder makes plotly.js throw on
 # the first update to inside tick labels, so keep the layout empty.)
 PLACEHOLDER = {"data": [], "layout": {}}
@@ -20,7 +20,7 @@ def graph_style(figure: dict) -> dict:
 def graph_config(chart_id: str) -> dict:
     """Return the plotly config: offline map base, PNG export, no zoom tools."""
     return {
-        "topojsonURL": TOPOJSON_URL,
+        "topojsonURL": urlstate.url(TOPOJSON_PATH),
         "displaylogo": False,
         "displayModeBar": False,
         "scrollZoom": False,

@@ -28,13 +28,13 @@ def header() -> html.Header:
             html.Div(
                 className="wrap",
                 children=[
-                    dcc.Link(SITE_NAME, href="/", className="brand"),
+                    dcc.Link(SITE_NAME, href=urlstate.page_url("home"), className="brand"),
                     html.Nav(
                         id=ids.NAV,
                         **{"aria-label": "Main"},
                         children=html.Ul(
                             [
-                                html.Li(dcc.Link(label, href=urlstate.PAGES[page]))
+                                html.Li(dcc.Link(label, href=urlstate.page_url(page)))
                                 for page, label in NAV
                             ]
                         ),
@@ -71,10 +71,10 @@ def layout(release_id: str) -> html.Div:
                                 html.Code(release_id),
                                 ". Counts from 1 to 10, and counts from which one could be worked "
                                 "out, are suppressed. ",
-                                dcc.Link("Methodology", href=urlstate.PAGES["methodology"]),
+                                dcc.Link("Methodology", href=urlstate.page_url("methodology")),
                                 " · ",
                                 dcc.Link(
-                                    "Downloads and citation", href=urlstate.PAGES["downloads"]
+                                    "Downloads and citation", href=urlstate.page_url("downloads")
                                 ),
                             ]
                         ),

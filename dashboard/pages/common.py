@@ -66,7 +66,9 @@ def view_of(page: str, values: tuple) -> urlstate.View:
 
 def csv_href(chart_id: str, view: urlstate.View) -> str:
     """Return the link of the CSV of exactly what a chart shows."""
-    return f"/download/chart/{chart_id}.csv" + urlstate.full_query(view.page, view.values)
+    return urlstate.url(f"/download/chart/{chart_id}.csv") + urlstate.full_query(
+        view.page, view.values
+    )
 
 
 # Replace (not push) the address: the URL always names the view on screen, and the back button

@@ -63,7 +63,7 @@ def files_table(rel: release.Release) -> html.Div:
         stem = name.rsplit(".", 1)[0]
         rows.append(
             (
-                html.A(name, href=f"/download/release/{name}", download=name),
+                html.A(name, href=urlstate.url(f"/download/release/{name}"), download=name),
                 DESCRIPTIONS.get(stem, ""),
                 str(entry.get("rows", "")),
                 _size(int(entry.get("bytes", 0))),
@@ -106,14 +106,14 @@ def layout(**query) -> html.Div:
                         [
                             html.A(
                                 f"Download everything as one zip ({zip_name})",
-                                href=f"/download/release/{zip_name}",
+                                href=urlstate.url(f"/download/release/{zip_name}"),
                                 download=zip_name,
                                 className="button",
                             ),
                             " ",
                             html.A(
                                 "SHA256SUMS",
-                                href="/download/release/SHA256SUMS",
+                                href=urlstate.url("/download/release/SHA256SUMS"),
                                 download="SHA256SUMS",
                             ),
                             " (check with ",

@@ -70,7 +70,7 @@ def layout(**query) -> html.Div:
                     html.H2("Where to go next", id="next-heading"),
                     html.Ul(
                         [
-                            html.Li([dcc.Link(label, href=urlstate.PAGES[page]), f": {text}."])
+                            html.Li([dcc.Link(label, href=urlstate.page_url(page)), f": {text}."])
                             for page, text, label in NEXT
                         ]
                     ),

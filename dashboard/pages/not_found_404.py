@@ -20,10 +20,10 @@ def layout(**_query) -> html.Div:
             ),
             html.Ul(
                 [
-                    html.Li(dcc.Link("Overview", href=urlstate.PAGES["home"])),
-                    html.Li(dcc.Link("Map of the counties", href=urlstate.PAGES["map"])),
-                    html.Li(dcc.Link("County benchmark", href=urlstate.PAGES["county"])),
-                    html.Li(dcc.Link("Downloads", href=urlstate.PAGES["downloads"])),
+                    html.Li(dcc.Link("Overview", href=urlstate.page_url("home"))),
+                    html.Li(dcc.Link("Map of the counties", href=urlstate.page_url("map"))),
+                    html.Li(dcc.Link("County benchmark", href=urlstate.page_url("county"))),
+                    html.Li(dcc.Link("Downloads", href=urlstate.page_url("downloads"))),
                 ]
             ),
         ]

@@ -27,7 +27,7 @@ COMPRESSIBLE = {
 }
 MIN_BYTES = 1024
 ENCODINGS = ("br", "gzip") if brotli else ("gzip",)
-SCRIPT_URLS = re.compile(r'(?:src|href)="(/(?:_dash-component-suites|assets)/[^"]+)"')
+SCRIPT_URLS = re.compile(r'(?:src|href)="((?:/[\w.~-]+)*/(?:_dash-component-suites|assets)/[^"]+)"')
 LAZY_URLS = (  # loaded by the renderer when a chart first shows, not named in the page shell
     "/_dash-component-suites/plotly/package_data/plotly.min.js",
     "/_dash-component-suites/dash/dcc/async-graph.js",
@@ -141,8 +141,9 @@ def warm(server: Flask) -> int:
     if "csec_static" not in server.extensions:
         return 0
     client = server.test_client()
-    shell = client.get("/").get_data(as_text=True)
-    for url in [*SCRIPT_URLS.findall(shell), *LAZY_URLS]:
+    base = server.config.get("CSEC_BASE_PATH", "")
+    shell = client.get(base + "/").get_data(as_text=True)
+    for url in [*SCRIPT_URLS.findall(shell), *(base + lazy for lazy in LAZY_URLS)]:
         for encoding in ENCODINGS:
             client.get(url, headers={"Accept-Encoding": encoding}).close()
     store: StaticStore = server.extensions["csec_static"]

@@ -1,0 +1,26 @@
+"""Serve the whole app under a base path (CSEC_BASE_PATH): the prefix moves into SCRIPT_NAME."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from werkzeug.exceptions import NotFound
+from werkzeug.utils import redirect
+
+WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+
+
+def mount(app: WSGIApp, base_path: str) -> WSGIApp:
+    """Return a WSGI app answering `app` under base_path ("/csec"); "/csec" redirects to "/csec/"."""
+
+    def mounted(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(base_path + "/"):
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + base_path
+            environ["PATH_INFO"] = path[len(base_path) :]
+            return app(environ, start_response)
+        if path in {"", "/", base_path}:
+            return redirect(base_path + "/", code=308)(environ, start_response)
+        return NotFound()(environ, start_response)
+
+    return mounted
