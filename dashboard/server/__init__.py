@@ -6,7 +6,7 @@ import dash
 from flask import Response
 
 from dashboard.cache import cache
-from dashboard.server import guard, headers, replies, static
+from dashboard.server import guard, headers, plotly_bundle, replies, static
 
 ROBOTS = """User-agent: *
 Allow: /
@@ -23,6 +23,7 @@ def install(app: dash.Dash, compress: bool) -> None:
     headers.install(server)
     if compress:
         static.install(server)  # registered last, so it runs before the headers are added
+    plotly_bundle.install(server)  # after static: compressed once, then answered from its store
 
     @server.route("/robots.txt")
     def robots():
