@@ -88,6 +88,36 @@ def test_every_control_value_renders(dash_client, path):
     assert calls > 1
 
 
+def prop_in(layout, component_id: str, prop: str):
+    """Return a component's prop as a rendered layout holds it."""
+    return next(n["props"].get(prop) for n in walk(layout) if n["props"].get("id") == component_id)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/funnel?geo=county:alpine&show=rate",
+        "/placement?sfy=all",
+        "/map?view=roster",
+        "/county/fresno?sfy=all",
+        "/downloads?table=rates",
+    ],
+)
+def test_a_page_arrives_complete_as_its_callbacks_would_draw_it(dash_client, path):
+    pathname, _, search = path.partition("?")
+    layout = dash_client.page(pathname, "?" + search if search else "")
+    deps = dash_client.page_deps(layout)
+    assert deps
+    for dep in deps:
+        assert dep["prevent_initial_call"], dep["output"]  # no second round trip on page load
+        reply = dash_client.call(
+            dep, [prop_in(layout, i["id"], i["property"]) for i in dep["inputs"]]
+        )
+        for output_id, prop in DashClient.outputs(dep):
+            assert prop_in(layout, output_id, prop) == reply[output_id][prop], (path, output_id)
+
+
 def test_url_sync_writes_canonical_query(dash_client):
     dep = dash_client.dep_for(ids.url("funnel"))
     response = dash_client.call(dep, ["county:alpine", "2021-22", "rate"])

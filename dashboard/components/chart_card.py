@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from dash import dcc, html
 
 from dashboard import ids, urlstate
 
 TOPOJSON_PATH = "/assets/topojson/"
-# Empty until the callback answers. (An invisible-axes placeholder makes plotly.js throw on
-# the first update to inside tick labels, so keep the layout empty.)
-PLACEHOLDER = {"data": [], "layout": {}}
+
+
+class CardContent(NamedTuple):
+    """What a chart card shows for one view: summary, table, CSV link and figure (if drawn)."""
+
+    summary: str
+    table: object
+    csv_href: str
+    figure: dict | None = None
 
 
 def graph_style(figure: dict) -> dict:
@@ -46,7 +54,7 @@ def graph_config(chart_id: str) -> dict:
     }
 
 
-def graph_frame(chart_id: str) -> html.Div:
+def graph_frame(chart_id: str, figure: dict) -> html.Div:
     """Return the graph as one image: named by its card heading, described by its summary."""
     return html.Div(
         role="img",
@@ -57,8 +65,8 @@ def graph_frame(chart_id: str) -> html.Div:
             config=graph_config(chart_id),
             className="graph",
             responsive=True,
-            style={"height": "360px"},
-            figure=PLACEHOLDER,
+            style=graph_style(figure),
+            figure=figure,
         ),
     )
 
@@ -67,11 +75,12 @@ def chart_card(
     chart_id: str,
     title: str,
     source: str,
+    content: CardContent,
     intro: str = "",
-    graph: bool = True,
     controls: object = None,
 ) -> html.Section:
-    """Return the static frame of a chart; a page callback fills figure, summary, table and link."""
+    """Return a chart card showing a view; a page callback updates it when a control changes."""
+    graph = content.figure is not None
     return html.Section(
         className="card chart-card",
         **{"aria-labelledby": ids.heading(chart_id)},
@@ -79,14 +88,19 @@ def chart_card(
             html.H2(title, id=ids.heading(chart_id)),
             html.P(intro, className="intro") if intro else None,
             controls,
-            html.P(id=ids.summary(chart_id), className="summary", **{"aria-live": "polite"}),
-            graph_frame(chart_id) if graph else None,
+            html.P(
+                content.summary,
+                id=ids.summary(chart_id),
+                className="summary",
+                **{"aria-live": "polite"},
+            ),
+            graph_frame(chart_id, content.figure) if graph else None,
             html.Details(
                 className="table-alt",
                 open=not graph,
                 children=[
                     html.Summary("The numbers as a table" if graph else "Table"),
-                    html.Div(id=ids.table(chart_id)),
+                    html.Div(content.table, id=ids.table(chart_id)),
                 ],
             ),
             html.P(source, className="source"),
@@ -96,7 +110,7 @@ def chart_card(
                     html.A(
                         "Download CSV of this view",
                         id=ids.csv(chart_id),
-                        href="#",
+                        href=content.csv_href,
                         download=f"{chart_id}.csv",
                         className="button",
                     ),

@@ -6,7 +6,7 @@ from dash import Dash, Input, Output, dcc
 
 from dashboard import charts, domain, ids, urlstate
 from dashboard.components import controls
-from dashboard.components.chart_card import graph_style
+from dashboard.components.chart_card import CardContent, chart_card, graph_style
 from dashboard.components.table import data_table
 from dashboard.data import release
 from dashboard.data.geographies import LEVEL_LABELS, Geographies
@@ -49,9 +49,14 @@ def metric_select(control_id: str, value: str, label: str = "Measure") -> object
     return controls.select(control_id, label, [("Rates", rates), ("Counts", counts)], value)
 
 
-def page_location(page: str) -> dcc.Store:
+def url_data(page: str, view: urlstate.View) -> dict[str, str]:
+    """Return the canonical path and query of a view, for the address bar."""
+    return {"path": urlstate.path(page, view.values), "search": urlstate.search(page, view.values)}
+
+
+def page_location(page: str, view: urlstate.View) -> dcc.Store:
     """Return the store of the page's canonical URL (the address bar follows it)."""
-    return dcc.Store(id=ids.url(page))
+    return dcc.Store(id=ids.url(page), data=url_data(page, view))
 
 
 def control_inputs(page: str) -> list[Input]:
@@ -72,28 +77,55 @@ def csv_href(chart_id: str, view: urlstate.View) -> str:
 
 
 # Replace (not push) the address: the URL always names the view on screen, and the back button
-# goes to the previous page, which Dash's router then renders from its URL.
+# goes to the previous page, which Dash's router then renders from its URL. The canonical link
+# also lands on the page's notice region (data-url): a callback needs an output to run on load.
 REPLACE_URL = """
 function (url) {
-    if (url && url.path + url.search !== window.location.pathname + window.location.search) {
+    if (!url) {
+        return window.dash_clientside.no_update;
+    }
+    if (url.path + url.search !== window.location.pathname + window.location.search) {
         window.history.replaceState(window.history.state, "", url.path + url.search + window.location.hash);
     }
+    return url.path + url.search;
 }
 """
 
 
 def register_url_sync(app: Dash, page: str) -> None:
     """Wire the page's controls to its address bar (canonical, defaults omitted)."""
+    register_content(app, page, Output(ids.url(page), "data"), lambda view: url_data(page, view))
+    app.clientside_callback(
+        REPLACE_URL, Output(ids.notices(page), "data-url"), Input(ids.url(page), "data")
+    )
 
-    @app.callback(Output(ids.url(page), "data"), control_inputs(page))
-    def sync_url(*values):
-        view = view_of(page, values)
-        return {
-            "path": urlstate.path(page, view.values),
-            "search": urlstate.search(page, view.values),
-        }
 
-    app.clientside_callback(REPLACE_URL, Input(ids.url(page), "data"))
+def card_content(chart_id: str, view: urlstate.View, graph: bool = True) -> CardContent:
+    """Return what a chart card shows for a view (the chart is memoized)."""
+    chart = charts.render(chart_id, view)
+    return CardContent(
+        chart.summary,
+        data_table(chart.title, chart.columns, chart.rows),
+        csv_href(chart_id, view),
+        chart.figure if graph else None,
+    )
+
+
+def card(
+    chart_id: str, title: str, source: str, view: urlstate.View, graph: bool = True, **options
+) -> object:
+    """Return a chart card already showing a view: the page arrives complete, in one request."""
+    return chart_card(chart_id, title, source, card_content(chart_id, view, graph), **options)
+
+
+def register_content(app: Dash, page: str, outputs: list[Output] | Output, render) -> None:
+    """Wire a page's controls to a part of it: render(view) runs when a control changes.
+
+    Not on page load: the page layout already holds the content of the view in its URL.
+    """
+    app.callback(outputs, control_inputs(page), prevent_initial_call=True)(
+        lambda *values: render(view_of(page, values))
+    )
 
 
 def register_chart(app: Dash, page: str, chart_id: str, graph: bool = True) -> None:
@@ -106,13 +138,9 @@ def register_chart(app: Dash, page: str, chart_id: str, graph: bool = True) -> N
     if graph:
         outputs[:0] = [Output(ids.graph(chart_id), "figure"), Output(ids.graph(chart_id), "style")]
 
-    @app.callback(outputs, control_inputs(page))
-    def update_chart(*values):
-        view = view_of(page, values)
-        chart = charts.render(chart_id, view)
-        parts = [
-            chart.summary,
-            data_table(chart.title, chart.columns, chart.rows),
-            csv_href(chart_id, view),
-        ]
-        return [chart.figure, graph_style(chart.figure), *parts] if graph else parts
+    def update(view: urlstate.View) -> list:
+        content = card_content(chart_id, view, graph)
+        parts = [content.summary, content.table, content.csv_href]
+        return [content.figure, graph_style(content.figure), *parts] if graph else parts
+
+    register_content(app, page, outputs, update)

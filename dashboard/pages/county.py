@@ -8,7 +8,6 @@ from dash import Dash, Output, dcc, html
 from dashboard import domain, ids, urlstate
 from dashboard.charts.common import source_line
 from dashboard.components import controls, notices
-from dashboard.components.chart_card import chart_card
 from dashboard.data import queries, release
 from dashboard.pages import common
 
@@ -35,7 +34,7 @@ def layout(county: str | None = None, **query) -> html.Div:
     view = urlstate.parse(PAGE, query, rel.geos)
     return html.Div(
         [
-            common.page_location(PAGE),
+            common.page_location(PAGE, view),
             html.H1(id=ids.COUNTY_HEADING, children=heading(view["county"])),
             notices.link_notices(ids.notices(PAGE), view.notices),
             controls.control_row(
@@ -45,12 +44,13 @@ def layout(county: str | None = None, **query) -> html.Div:
                 common.metric_select(ids.COUNTY_MEASURE, view["measure"], "Measure for the chart"),
                 common.sfy_select(ids.COUNTY_SFY, view["sfy"]),
             ),
-            html.Div(id=ids.COUNTY_PROFILE, className="profile"),
-            chart_card(ids.COUNTY_TREND, "Over time", source_line(rel, "cells", "rates")),
-            chart_card(
+            html.Div(profile(view["county"]), id=ids.COUNTY_PROFILE, className="profile"),
+            common.card(ids.COUNTY_TREND, "Over time", source_line(rel, "cells", "rates"), view),
+            common.card(
                 ids.COUNTY_TABLE,
                 "Every measure, one year",
                 source_line(rel, "cells", "rates"),
+                view,
                 graph=False,
             ),
             notices.caveat(notices.IDENTIFICATION_NOT_PREVALENCE),
@@ -102,9 +102,8 @@ def profile(county_slug: str) -> list:
     ]
 
 
-def header_parts(*values) -> tuple:
+def header_parts(view: urlstate.View) -> tuple:
     """Return the heading and profile for the chosen county."""
-    view = common.view_of(PAGE, values)
     return heading(view["county"]), profile(view["county"])
 
 
@@ -123,7 +122,9 @@ def register(app: Dash) -> None:
     common.register_url_sync(app, PAGE)
     common.register_chart(app, PAGE, ids.COUNTY_TREND)
     common.register_chart(app, PAGE, ids.COUNTY_TABLE, graph=False)
-    app.callback(
+    common.register_content(
+        app,
+        PAGE,
         [Output(ids.COUNTY_HEADING, "children"), Output(ids.COUNTY_PROFILE, "children")],
-        common.control_inputs(PAGE),
-    )(header_parts)
+        header_parts,
+    )

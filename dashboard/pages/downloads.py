@@ -85,7 +85,7 @@ def layout(**query) -> html.Div:
     options = [(t, f"{t} - {DESCRIPTIONS[t]}") for t in urlstate.PREVIEW_TABLES]
     return html.Div(
         [
-            common.page_location(PAGE),
+            common.page_location(PAGE, view),
             html.H1("Downloads"),
             notices.link_notices(ids.notices(PAGE), view.notices),
             html.P(
@@ -136,7 +136,7 @@ def layout(**query) -> html.Div:
                     controls.control_row(
                         controls.select(ids.DOWNLOADS_TABLE, "Table", options, view["table"])
                     ),
-                    html.Div(id=ids.DOWNLOADS_PREVIEW),
+                    html.Div(preview(view), id=ids.DOWNLOADS_PREVIEW),
                 ],
             ),
             html.Section(
@@ -180,9 +180,8 @@ def preview_frame(rel: release.Release, table: str) -> pl.DataFrame:
     return frames[table].head(PREVIEW_ROWS)
 
 
-def preview(*values) -> html.Div:
+def preview(view: urlstate.View) -> html.Div:
     """Return the preview table of the chosen release table."""
-    view = common.view_of(PAGE, values)
     frame = preview_frame(release.current(), view["table"])
     numeric = {c for c, t in frame.schema.items() if t.is_numeric()}
     rows = [tuple("" if v is None else str(v) for v in row) for row in frame.iter_rows()]
@@ -205,4 +204,4 @@ def register(app: Dash) -> None:
         order=5,
     )
     common.register_url_sync(app, PAGE)
-    app.callback(Output(ids.DOWNLOADS_PREVIEW, "children"), common.control_inputs(PAGE))(preview)
+    common.register_content(app, PAGE, Output(ids.DOWNLOADS_PREVIEW, "children"), preview)

@@ -8,7 +8,6 @@ from dash import Dash, html
 from dashboard import ids, urlstate
 from dashboard.charts.common import source_line
 from dashboard.components import controls, notices
-from dashboard.components.chart_card import chart_card
 from dashboard.data import release
 from dashboard.pages import common
 
@@ -32,7 +31,7 @@ def layout(**query) -> html.Div:
     view = urlstate.parse(PAGE, query, rel.geos)
     return html.Div(
         [
-            common.page_location(PAGE),
+            common.page_location(PAGE, view),
             html.H1("Report funnel"),
             notices.link_notices(ids.notices(PAGE), view.notices),
             html.P(
@@ -50,9 +49,9 @@ def layout(**query) -> html.Div:
                     view["show"],
                 ),
             ),
-            chart_card(ids.FUNNEL_STAGES, "Stages", source_line(rel, "cells", "rates")),
-            chart_card(
-                ids.FUNNEL_TREND, "Each stage over time", source_line(rel, "cells", "rates")
+            common.card(ids.FUNNEL_STAGES, "Stages", source_line(rel, "cells", "rates"), view),
+            common.card(
+                ids.FUNNEL_TREND, "Each stage over time", source_line(rel, "cells", "rates"), view
             ),
             html.Section(
                 className="card",

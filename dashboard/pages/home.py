@@ -9,7 +9,6 @@ from dashboard import charts, ids, urlstate
 from dashboard.charts.common import source_line
 from dashboard.charts.overview import stats
 from dashboard.components import controls, notices
-from dashboard.components.chart_card import chart_card
 from dashboard.data import release
 from dashboard.pages import common
 
@@ -31,7 +30,7 @@ def layout(**query) -> html.Div:
     view = urlstate.parse(PAGE, query, rel.geos)
     return html.Div(
         [
-            common.page_location(PAGE),
+            common.page_location(PAGE, view),
             html.H1("California's Opt-In CSEC Program at a glance"),
             notices.link_notices(ids.notices(PAGE), view.notices),
             html.P(
@@ -49,18 +48,26 @@ def layout(**query) -> html.Div:
                 **{"aria-labelledby": "home-stats-heading"},
                 children=[
                     html.H2("Statewide figures", id="home-stats-heading"),
-                    html.Div(id=ids.HOME_STATS, className="stats", **{"aria-live": "polite"}),
+                    html.Div(
+                        stat_tiles(view),
+                        id=ids.HOME_STATS,
+                        className="stats",
+                        **{"aria-live": "polite"},
+                    ),
                 ],
             ),
             html.Div(
                 className="grid-2",
                 children=[
-                    chart_card(
+                    common.card(
                         ids.HOME_FUNNEL,
                         "What happened to reports",
                         source_line(rel, "cells", "rates"),
+                        view,
                     ),
-                    chart_card(ids.HOME_TREND, "Over seven years", source_line(rel, "cells")),
+                    common.card(
+                        ids.HOME_TREND, "Over seven years", source_line(rel, "cells"), view
+                    ),
                 ],
             ),
             html.Section(
@@ -80,9 +87,8 @@ def layout(**query) -> html.Div:
     )
 
 
-def stat_tiles(values: tuple) -> list:
-    """Return the headline figures as tiles."""
-    view = common.view_of(PAGE, values)
+def stat_tiles(view: urlstate.View) -> list:
+    """Return the headline figures of a view as tiles."""
     ctx = charts.Context(release.current())
     return [
         html.Div(
@@ -111,6 +117,4 @@ def register(app: Dash) -> None:
     common.register_url_sync(app, PAGE)
     for chart_id in (ids.HOME_FUNNEL, ids.HOME_TREND):
         common.register_chart(app, PAGE, chart_id)
-    app.callback(Output(ids.HOME_STATS, "children"), common.control_inputs(PAGE))(
-        lambda *values: stat_tiles(values)
-    )
+    common.register_content(app, PAGE, Output(ids.HOME_STATS, "children"), stat_tiles)

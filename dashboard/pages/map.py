@@ -8,7 +8,6 @@ from dash import Dash, Input, Output, dcc, html
 from dashboard import ids, urlstate
 from dashboard.charts.common import source_line
 from dashboard.components import controls, notices
-from dashboard.components.chart_card import chart_card
 from dashboard.data import release
 from dashboard.pages import common
 
@@ -21,7 +20,7 @@ def layout(**query) -> html.Div:
     view = urlstate.parse(PAGE, query, rel.geos)
     return html.Div(
         [
-            common.page_location(PAGE),
+            common.page_location(PAGE, view),
             dcc.Location(id=ids.MAP_NAV, refresh="callback-nav"),
             html.H1("California's 58 counties"),
             notices.link_notices(ids.notices(PAGE), view.notices),
@@ -57,7 +56,7 @@ def layout(**query) -> html.Div:
                     ),
                 ],
             ),
-            chart_card(ids.MAP_MAP, "Map", source_line(rel, "cells", "rates")),
+            common.card(ids.MAP_MAP, "Map", source_line(rel, "cells", "rates"), view),
             notices.caveat(notices.IDENTIFICATION_NOT_PREVALENCE),
         ]
     )

@@ -9,7 +9,6 @@ from dashboard import domain, ids, urlstate
 from dashboard.charts.common import source_line
 from dashboard.charts.placement import BREAKDOWN_WORDS
 from dashboard.components import controls, notices
-from dashboard.components.chart_card import chart_card
 from dashboard.data import release
 from dashboard.pages import common
 
@@ -24,7 +23,7 @@ def layout(**query) -> html.Div:
     breakdowns = [(b, BREAKDOWN_WORDS[b].capitalize()) for b in domain.BREAKDOWNS]
     return html.Div(
         [
-            common.page_location(PAGE),
+            common.page_location(PAGE, view),
             html.H1("Young people identified, and where they were"),
             notices.link_notices(ids.notices(PAGE), view.notices),
             html.P(
@@ -39,29 +38,34 @@ def layout(**query) -> html.Div:
                 common.geo_select(ids.PLACEMENT_GEO, rel.geos, view["geo"]),
                 common.sfy_select(ids.PLACEMENT_SFY, view["sfy"]),
             ),
-            chart_card(ids.PLACEMENT_STATUS, "Confirmed and at risk", source_line(rel, "cells")),
+            common.card(
+                ids.PLACEMENT_STATUS, "Confirmed and at risk", source_line(rel, "cells"), view
+            ),
             html.Div(
                 className="grid-2",
                 children=[
-                    chart_card(
+                    common.card(
                         ids.PLACEMENT_CONTEXT,
                         "Placement context at identification",
                         source_line(rel, "cells"),
+                        view,
                         intro="Young people with confirmed exploitation, by where they were when "
                         "it was documented.",
                     ),
-                    chart_card(
+                    common.card(
                         ids.PLACEMENT_CASE,
                         "Child-welfare case status",
                         source_line(rel, "cells"),
+                        view,
                         intro="All young people identified, by their child-welfare case.",
                     ),
                 ],
             ),
-            chart_card(
+            common.card(
                 ids.PLACEMENT_DEMOGRAPHICS,
                 "Statewide, by age, sex, race and ethnicity",
                 source_line(rel, "demographics"),
+                view,
                 intro="Breakdowns are published for the state only: by county they would be "
                 "almost all small numbers that must be hidden.",
                 controls=controls.control_row(
