@@ -1,8 +1,9 @@
 """Benchmark the app as deployed: gunicorn + wrk on loopback, and first-load bytes in Chromium.
 
 Run: .venv/bin/python bench/serve.py [--duration 10] [--connections 32] [--soak]
-Targets: the page shell, each page's main chart callback (bodies built from /_dash-dependencies
-and the page's own control values), a CSV download, and as the physical-limit baseline a static
+Targets: the page shell, each page's load (Dash's router callback, which now carries the charts)
+and a control change (its first chart callback), bodies from /_dash-dependencies and the page's
+own control values; a CSV download; and as the physical-limit baseline a static
 JSON file of the callback response's size served by the same gunicorn. Every wrk run is bounded.
 """
 
@@ -131,14 +132,14 @@ def callback_body(dep: dict, values: list) -> dict:
 
 
 def main_callbacks(base: str) -> dict[str, dict]:
-    """Return page path -> body of its first chart callback, at the page's default values."""
+    """Return target name -> callback body: per page, its load (Dash's page router: the whole
+    page with its charts) and a control change (its first chart, at the page's values)."""
     deps = json.loads(fetch(base + "/_dash-dependencies"))
     router = next(d for d in deps if "_pages_content" in d["output"])
     bodies = {}
     for path in PAGES:
-        reply = json.loads(
-            fetch(base + "/_dash-update-component", callback_body(router, [path, ""]))
-        )
+        bodies[f"page load {path}"] = callback_body(router, [path, ""])
+        reply = json.loads(fetch(base + "/_dash-update-component", bodies[f"page load {path}"]))
         layout = reply["response"]["_pages_content"]["children"]
         values = {
             n["props"]["id"]: n["props"]["data-value"]
@@ -150,7 +151,7 @@ def main_callbacks(base: str) -> dict[str, dict]:
             for d in deps
             if ".figure" in d["output"] and all(i["id"] in values for i in d["inputs"])
         )
-        bodies[path] = callback_body(dep, [values[i["id"]] for i in dep["inputs"]])
+        bodies[f"control {path}"] = callback_body(dep, [values[i["id"]] for i in dep["inputs"]])
     return bodies
 
 
@@ -233,12 +234,11 @@ def run(args: argparse.Namespace) -> None:
         for path, body in bodies.items():
             files[path] = Path(tmp) / f"body{len(files)}.json"
             files[path].write_text(json.dumps(body))
-        home_reply = fetch(base + "/_dash-update-component", bodies["/"])
+        home_reply = fetch(base + "/_dash-update-component", bodies["control /"])
         (Path(tmp) / "static.json").write_bytes(b" " * len(home_reply))
         targets = [("page shell /", base + "/", [])]
         targets += [
-            (f"callback {path}", base + "/_dash-update-component", [file])
-            for path, file in files.items()
+            (name, base + "/_dash-update-component", [file]) for name, file in files.items()
         ]
         targets += [
             ("CSV download (home funnel)", base + "/download/chart/home-funnel.csv", []),
@@ -253,7 +253,7 @@ def run(args: argparse.Namespace) -> None:
             results[name] = wrk(url, body, args.duration, args.connections)
             print(row(name, results[name]))
         static = results[targets[-1][0]]["req/s"]
-        home = results["callback /"]["req/s"]
+        home = results["control /"]["req/s"]
         print(f"callback / static throughput: {home / static:.2f} (home callback)")
         if args.soak:
             before = worker_rss_mb(pid)
