@@ -8,8 +8,9 @@ Three cell universes:
   measures, statewide demographics) with skewed county volumes, about 20% of county cells 1..10;
   14 years doubles the window.
 For each: cells, primaries, complements, share of cells and of the county-level count hidden,
-narrowest intervals, seconds of suppress and of audit, and the naive baseline (hide every
-non-zero cell of every relation that contains a primary).
+cells published / primary / complementary at each geographic level, narrowest intervals,
+seconds of suppress and of audit, and the naive baseline (hide every non-zero cell of every
+relation that contains a primary).
 """
 
 from __future__ import annotations
@@ -197,6 +198,22 @@ class Clock:
         return text
 
 
+def by_level(suppressed: pl.DataFrame) -> list[str]:
+    """Return one line per geographic level: cells published, primary and complementary."""
+    counted = suppressed.filter(pl.col("status") != domain.NOT_OPTED_IN)
+    outcome = pl.col("suppression").fill_null(domain.PUBLISHED)
+    rows = []
+    for level in domain.GEO_LEVELS:
+        counts = Counter(counted.filter(pl.col("geo_level") == level).select(outcome).to_series())
+        total = sum(counts.values())
+        hidden = total - counts[domain.PUBLISHED]
+        rows.append(
+            f"{level}: {counts[domain.PUBLISHED]} published, {counts['primary']} primary, "
+            f"{counts['complementary']} complementary ({hidden / max(total, 1):.1%} hidden)"
+        )
+    return rows
+
+
 def measure(label: str, cells: pl.DataFrame, window: str = domain.WINDOW) -> None:
     """Run suppress + audit on one universe and print its figures."""
     counties = reference.load_counties()
@@ -221,6 +238,7 @@ def measure(label: str, cells: pl.DataFrame, window: str = domain.WINDOW) -> Non
         f"primary: {report.n_primary}",
         f"complementary: {report.n_complementary} ({per_primary:.2f} per primary)",
         f"cells hidden: {report.n_suppressed} = {report.share_cells_hidden:.1%} of counted cells",
+        *by_level(suppressed),
         f"county-level count hidden: {report.share_total_count_hidden:.1%}",
         f"narrowest proven P1 max: {report.narrowest_p1_max:g}; P3 width: "
         f"{report.narrowest_p3_width:g}",

@@ -12,23 +12,31 @@ DISPOSITIONS = ("substantiated", "inconclusive", "unfounded", "not_yet_determine
 LEAVES = ("evaluated_out", *DISPOSITIONS)
 
 
-def line_table(values: dict[str, int], lines: list[tuple[str, list[str]]]):
-    """Return cells named by geo_id, and hand-made relations (total, parts) between them."""
+def line_table(
+    values: dict[str, int], lines: list[tuple[str, list[str]]], levels: dict[str, str] | None = None
+):
+    """Return cells named by geo_id, and hand-made relations (total, parts) between them.
+
+    `levels` gives the geo_level of some cells (the others are counties).
+    """
     names = sorted(values)
+    levels = levels or {}
     keys = pl.DataFrame(
         {
             "measure": "reports",
-            "geo_level": "county",
+            "geo_level": [levels.get(n, "county") for n in names],
             "geo_id": names,
             "period": YEARS[0],
             "breakdown": domain.TOTAL_BREAKDOWN,
             "category": domain.ALL_CATEGORY,
         }
     )
-    position = {name: i for i, name in enumerate(names)}
+    keys = canonical_sort(keys)
+    position = {name: i for i, name in enumerate(keys["geo_id"])}
     rows = [(position[t], [position[p] for p in parts], "custom") for t, parts in lines]
     cells = keys.with_columns(
-        value=pl.Series([values[n] for n in names], dtype=pl.Int64), status=pl.lit("count")
+        value=pl.Series([values[n] for n in keys["geo_id"]], dtype=pl.Int64),
+        status=pl.lit("count"),
     )
     return cells, relations_from_members(keys, rows)
 

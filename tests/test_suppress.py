@@ -178,6 +178,47 @@ def test_hidden_one_beside_hidden_eleven_fails_p3_and_suppress_avoids_it():
     assert "eleven" not in hidden  # the cost order prefers complements of 13 or more
 
 
+@pytest.mark.parametrize(
+    ("total_level", "part_level"),
+    [("peer_group", "county"), ("region", "county"), ("state", "county"), ("state", "region")],
+)
+def test_complements_come_from_the_lowest_geographic_tier(total_level: str, part_level: str):
+    """County cells before region and peer-group cells, statewide totals last.
+
+    The cost order alone would hide the total (17: complements of 13 or more first); the
+    tiers hide the other part (12) instead, which protects the 5 just as well.
+    """
+    values = {"total": 17, "small": 5, "part": 12}
+    levels = {"total": total_level, "small": part_level, "part": part_level}
+    cells, relations = line_table(values, [("total", ["small", "part"])], levels)
+    out = assert_protected(cells, relations)
+    hidden = set(out.filter(pl.col("status") == domain.SUPPRESSED)["geo_id"])
+    assert hidden == {"small", "part"}
+
+
+def test_a_cycle_of_counties_is_preferred_to_peer_group_totals():
+    """A small county count protected through four counties, not through its peer group.
+
+    The cost order alone closes the hypercube through the peer-group totals (one county and
+    two totals of 17 and 52), cheaper than the other three counties (40, 12, 12).
+    """
+    counties = counties_frame(
+        {"06001": ("r1", "p1"), "06003": ("r1", "p2"), "06005": ("r2", "p2"), "06007": ("r2", "p1")}
+    )
+    reports = {"06001": (5, 40), "06003": (40, 40), "06005": (12, 12), "06007": (12, 12)}
+    long = pl.DataFrame(
+        [
+            {"county_fips": county, "period": year, "measure": "reports", "value": value}
+            for county, values in reports.items()
+            for year, value in zip(YEARS, values, strict=True)
+        ]
+    )
+    cells = universe_from_county_cells(long, counties)
+    out = assert_protected(cells, derive_relations(cells, counties))
+    hidden = out.filter(pl.col("status") == domain.SUPPRESSED)
+    assert set(hidden["geo_level"]) == {"county"}
+
+
 def test_single_small_cell_in_a_relation_is_recovered_by_subtraction():
     """A line whose only small cell is hidden gives it away: total minus the rest."""
     cells, relations = line_table({"t": 105, "a": 5, "b": 40, "c": 60}, [("t", ["a", "b", "c"])])

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import polars as pl
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from dashboard import domain
 
@@ -59,12 +61,20 @@ class Relations:
         """Number of relations."""
         return self.matrix.shape[0]
 
-    @property
+    @cached_property
     def axis_ids(self) -> np.ndarray:
         """Return, per relation, the index of its axis in AXES (-1 for hand-made kinds)."""
         names = list(AXES)
         prefixes = [kind.split(":")[0] for kind in self.kinds]
         return np.array([names.index(p) if p in AXES else -1 for p in prefixes], dtype=np.int64)
+
+    @cached_property
+    def cell_components(self) -> np.ndarray:
+        """Return, per cell, a label shared by exactly the cells a chain of relations links."""
+        link = abs(self.matrix)
+        graph = sparse.block_array([[None, link], [link.T, None]], format="csr")
+        _, labels = connected_components(graph, directed=False)
+        return labels[self.n_relations :]
 
     def members(self, relation: int) -> tuple[np.ndarray, np.ndarray]:
         """Return the cell indices of one relation and their coefficients (+1 total, -1 parts)."""

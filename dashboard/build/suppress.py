@@ -12,17 +12,21 @@
 3. Line rules, to a fixpoint: in every relation read alone, a hidden cell is never alone, a
    primary can still reach 11 (model A) and keeps an interval 2 wide (model B). They
    generalise the DDG rules (two hidden cells; hidden sum >= 11; not all hidden <= 3); the
-   complement is chosen by the fixed cost order below.
+   complement is chosen by tier, then by the fixed cost order below.
 4. The audit's shared LPs settle the primaries that the hidden cells already protect
    together; cubes found with backtracking, then LP directions (the cheapest movement of
    published cells, hidden cells moving for free), protect the rest.
 5. The exhaustive audit; a cell that still fails gets one complement in its most binding
    relation (largest dual), and 3-5 run again.
 
-Cost order of complements: values >= 13 first (a complement of 11 or 12 cannot move down
-under model B, so a 1 beside it stays pinned), then the fewest new cells, then the smallest
-values, then the canonical cell index. Statewide totals (the headline figures) become
-complements only when nothing else protects a cell. Everything is deterministic. A pattern
+Tiers of complements: county-level cells (and statewide breakdowns) first; then region and
+peer-group cells, the benchmarks of the county pages; statewide totals, the headline
+figures, last. Steps 2-4 run with county-level complements only, then again with region and
+peer-group cells too for the primaries still unprotected; statewide totals become
+complements only in the LPs of single cells and in step 5, when no lower tier protects the
+cell. Within a tier, the cost order: values >= 13 first (a complement of 11 or 12 cannot
+move down under model B, so a 1 beside it stays pinned), then the fewest new cells, then
+the smallest values, then the canonical cell index. Everything is deterministic. A pattern
 that already passes the line rules and the audit (but for cells no suppression can protect,
 which the audit reports) is returned unchanged: suppress(suppress(x)) == suppress(x).
 Timings and economy against a naive baseline: bench/suppress.py.
@@ -32,12 +36,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from itertools import product
 
 import numpy as np
 import polars as pl
 from scipy import sparse
 from scipy.optimize import linprog
-from scipy.sparse.csgraph import connected_components
 
 from dashboard import domain
 from dashboard.build.audit import (
@@ -47,7 +51,6 @@ from dashboard.build.audit import (
     Failure,
     Prover,
     attacker_system,
-    total_of,
 )
 from dashboard.build.relations import AXES, Relations
 
@@ -62,6 +65,9 @@ GREEDY = 1  # moves tried per axis on the first pass (backtracking there hides m
 BACKTRACKING = 4  # moves tried per axis for the primaries the first pass left unproven
 LP_REWARD = 1e4  # LP value of one unit of protection: above any cost, so coverage comes first
 HIDDEN_COST = 1e-4  # LP cost of moving an already hidden cell
+COUNTY_TIER, GROUP_TIER, HEADLINE_TIER = 0, 1, 2  # complement tiers, most preferred first
+TIERS = (COUNTY_TIER, GROUP_TIER, HEADLINE_TIER)
+GROUP_LEVELS = ("region", "peer_group")  # benchmarks: complements only if no county cell works
 HEADLINE_LEVEL = "state"  # statewide totals: complements only when nothing else protects
 MAX_GRID = 20_000_000  # largest dense coordinate lookup (cells of the axes' product)
 COST_PER_DECADE = 1.0  # a published cell ten times bigger costs one more cell
@@ -75,13 +81,13 @@ class Pattern:
     counted: np.ndarray
     primary: np.ndarray
     hidden: np.ndarray
-    kept: np.ndarray
+    tier: np.ndarray
 
     @classmethod
-    def from_cells(cls, cells: pl.DataFrame, index: np.ndarray, kept: np.ndarray) -> Pattern:
+    def from_cells(cls, cells: pl.DataFrame, index: np.ndarray, tier: np.ndarray) -> Pattern:
         """Read values and statuses; cells already 'suppressed' start hidden.
 
-        `kept` cells become complements only as a last resort (they are hidden if small).
+        `tier` ranks cells as complements: a higher tier only when no lower one protects.
         """
         unknown = set(cells["status"].unique()) - set(INPUT_STATUSES)
         if unknown:
@@ -101,17 +107,11 @@ class Pattern:
         if (hidden & (values == 0)).any():
             raise ValueError("a zero is published, never suppressed")
         primary = counted & (values >= domain.SMALL_MIN) & (values <= domain.SMALL_MAX)
-        return cls(values, counted, primary, hidden | primary, kept & ~(hidden | primary))
+        return cls(values, counted, primary, hidden | primary, tier)
 
-    @property
-    def movable(self) -> np.ndarray:
-        """Cells a protection may move: hidden ones, and non-zero counts that may be hidden."""
-        return self.may_move(use_kept=False)
-
-    def may_move(self, use_kept: bool) -> np.ndarray:
-        """Return `movable`, with the kept cells too when `use_kept` (a last resort)."""
-        allowed = self.counted & (self.values > 0)
-        return self.hidden | (allowed if use_kept else allowed & ~self.kept)
+    def may_move(self, max_tier: int) -> np.ndarray:
+        """Return the cells a protection may move: hidden ones, and non-zero counts up to a tier."""
+        return self.hidden | (self.counted & (self.values > 0) & (self.tier <= max_tier))
 
     def bounds_b(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Model B bounds: primaries [1, 10], every other hidden cell [11, inf)."""
@@ -207,19 +207,20 @@ class Lines:
 
 
 def best_candidate(
-    cells: np.ndarray, pattern: Pattern, costs: np.ndarray, use_kept: bool = False
+    cells: np.ndarray, pattern: Pattern, costs: np.ndarray, max_tier: int
 ) -> int | None:
-    """Return the complement of least cost among `cells`, or None if none can be hidden."""
-    candidates = cells[pattern.may_move(use_kept)[cells] & ~pattern.hidden[cells]]
+    """Return the complement of lowest tier, then least cost, among `cells` (None if none)."""
+    candidates = cells[pattern.may_move(max_tier)[cells] & ~pattern.hidden[cells]]
     if not candidates.size:
         return None
     values = pattern.values[candidates]
-    order = np.lexsort((candidates, values, costs[candidates], values < PREFERRED_COMPLEMENT))
+    cost_order = (candidates, values, costs[candidates], values < PREFERRED_COMPLEMENT)
+    order = np.lexsort((*cost_order, pattern.tier[candidates]))
     return int(candidates[order[0]])
 
 
-def close_lines(lines: Lines, pattern: Pattern) -> int:
-    """Apply the line rules to a fixpoint; return the number of complements added."""
+def close_lines(lines: Lines, pattern: Pattern, max_tier: int = GROUP_TIER) -> int:
+    """Apply the line rules to a fixpoint, complements up to `max_tier`; return how many."""
     added = 0
     while True:
         failing = lines.failing(pattern)
@@ -229,7 +230,8 @@ def close_lines(lines: Lines, pattern: Pattern) -> int:
         for relation in np.flatnonzero(failing):
             if touched[relation]:
                 continue
-            cell = best_candidate(lines.relations.members(relation)[0], pattern, costs)
+            members = lines.relations.members(relation)[0]
+            cell = best_candidate(members, pattern, costs, max_tier)
             if cell is None:
                 continue
             pattern.hidden[cell] = True
@@ -354,12 +356,14 @@ class Grid:
 
     def violated_axes(self, cube: Cube) -> tuple[set[int], int]:
         """Return the axes of the relations the cube unbalances, and one cell on such a line."""
-        residual = self.columns[:, cube.cells] @ cube.signs
-        violated = np.flatnonzero(np.abs(residual) > TOLERANCE)
+        owner, relation, coefs = column_entries(self.columns, cube.cells)
+        touched, position = np.unique(relation, return_inverse=True)
+        residual = np.bincount(position, coefs * cube.signs[owner], minlength=touched.size)
+        violated = touched[np.abs(residual) > TOLERANCE]
         if not violated.size:
             return set(), -1
-        on_line = np.intersect1d(self.relations.members(violated[0])[0], cube.cells)
-        return set(self.axis_of[violated].tolist()), int(on_line[0])
+        on_line = cube.cells[owner[relation == violated[0]]].min()
+        return set(self.axis_of[violated].tolist()), int(on_line)
 
     def products(self, cube: Cube, axis: int, through: int) -> tuple[np.ndarray, ...]:
         """Return every cube × balanced move along `axis`: move ids, corner cells, signs."""
@@ -370,6 +374,16 @@ class Grid:
         return ids, cells, signs[:, None] * cube.signs[None, :]
 
 
+def column_entries(
+    columns: sparse.csc_array, cells: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return every stored entry of the `cells` columns: position in `cells`, row, value."""
+    starts = columns.indptr[cells]
+    counts = columns.indptr[cells + 1] - starts
+    offsets = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    return np.repeat(np.arange(len(cells)), counts), columns.indices[offsets], columns.data[offsets]
+
+
 def axis_codes(keys: pl.DataFrame, columns: list[str]) -> np.ndarray:
     """Return a dense integer code per cell for the values of `columns`."""
     joined = keys.select(pl.concat_str(columns, separator="\x1f").alias("coordinate"))
@@ -378,11 +392,12 @@ def axis_codes(keys: pl.DataFrame, columns: list[str]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Need:
-    """What a primary still lacks: P1 (reach 11 under A) and/or P3 (width 2 under B)."""
+    """What a primary still lacks (P1: reach 11 under A; P3: width 2 under B), up to which tier."""
 
     cell: int
     p1: bool
     p3: bool
+    max_tier: int
 
 
 def hiding_cost(values: np.ndarray) -> np.ndarray:
@@ -398,7 +413,7 @@ def feasible_products(
     valid = cells >= 0
     safe = np.where(valid, cells, 0)
     values = pattern.values[safe]
-    movable = valid & pattern.movable[safe]
+    movable = valid & pattern.may_move(need.max_tier)[safe]
     new = movable & ~pattern.hidden[safe]
     falling, rising = signs < 0, signs > 0
     low_b, high_b = pattern.bounds_b(safe)
@@ -447,14 +462,15 @@ def extend_cube(
 
 
 def cube_phase(
-    grid: Grid, pattern: Pattern, prover: Prover, cells: np.ndarray, branches: int
+    grid: Grid, pattern: Pattern, prover: Prover, cells: np.ndarray, branches: int, max_tier: int
 ) -> None:
-    """Give each cell not yet proven safe, in order, the cheapest hypercube found."""
+    """Give each cell not yet proven safe, in order, the cheapest hypercube up to `max_tier`."""
     for cell in cells:
         need = Need(
             int(cell),
             not prover.p1_settled(np.array([cell]))[0],
             not prover.p3_settled(np.array([cell]))[0],
+            max_tier,
         )
         if not (need.p1 or need.p3):
             continue
@@ -471,8 +487,8 @@ def protecting_direction(
     targets: np.ndarray,
     check: str,
     signs: np.ndarray,
-    scope: np.ndarray | None = None,
-    use_kept: bool = False,
+    scope: np.ndarray | None,
+    max_tier: int,
 ) -> np.ndarray:
     """Return one movement of cells that moves the targets as far as it can towards protection.
 
@@ -480,10 +496,9 @@ def protecting_direction(
     in its direction (`signs`), up to 11 under model A (P1) or by 2 under model B (P3); moving
     a published cell costs its hiding cost a unit, a hidden one almost nothing. Relations
     keep and the model's bounds hold, so truth + d is a witness once its cells are hidden.
-    Only cells linked to the targets, and in `scope` if given, move (a smaller, faster LP);
-    the kept (statewide) totals only with `use_kept`.
+    Only cells linked to the targets, in `scope` if given, and up to `max_tier` move.
     """
-    allowed = pattern.may_move(use_kept) & linked_to(relations, targets)
+    allowed = pattern.may_move(max_tier) & linked_to(relations, targets)
     movable = np.flatnonzero(allowed if scope is None else allowed & scope)
     columns = relations.matrix[:, movable].tocsr()
     rows = np.flatnonzero(np.diff(columns.indptr))
@@ -525,28 +540,23 @@ def protecting_direction(
 def same_periods(relations: Relations, cells: np.ndarray) -> np.ndarray:
     """Return, per cell, whether its period is one of `cells`' periods or a whole window."""
     periods = relations.keys["period"]
-    windows = [relations.cell_key(total_of(relations, r))["period"] for r in time_totals(relations)]
-    wanted = set(periods.gather(cells).to_list()) | set(windows)
+    wanted = set(periods.gather(cells).to_list()) | window_periods(relations)
     return periods.is_in(sorted(wanted)).to_numpy()
 
 
-def time_totals(relations: Relations) -> list[int]:
-    """Return one relation of each distinct window period (time relations' totals)."""
-    time = np.flatnonzero(relations.axis_ids == list(AXES).index("time"))
-    periods = relations.keys["period"].to_numpy()
-    seen: dict[str, int] = {}
-    for relation in time:
-        seen.setdefault(periods[total_of(relations, relation)], int(relation))
-    return list(seen.values())
+def window_periods(relations: Relations) -> set[str]:
+    """Return the periods that are sums of other periods (the totals of the time relations)."""
+    matrix = relations.matrix
+    time = relations.axis_ids == list(AXES).index("time")
+    in_time = np.repeat(time, np.diff(matrix.indptr))
+    totals = matrix.indices[in_time & (matrix.data > 0)]
+    return set(relations.keys["period"].gather(totals).to_list())
 
 
 def linked_to(relations: Relations, cells: np.ndarray) -> np.ndarray:
     """Return, per cell, whether a chain of relations links it to one of `cells`."""
-    link = abs(relations.matrix)
-    graph = sparse.block_array([[None, link], [link.T, None]], format="csr")
-    _, labels = connected_components(graph, directed=False)
-    cell_labels = labels[relations.n_relations :]
-    return np.isin(cell_labels, cell_labels[cells])
+    labels = relations.cell_components
+    return np.isin(labels, labels[cells])
 
 
 def apply_direction(prover: Prover, pattern: Pattern, direction: np.ndarray) -> None:
@@ -567,18 +577,19 @@ def protection_for(
 ) -> list[np.ndarray] | None:
     """Return LP directions that protect `cell` on their own, or None if no suppression can.
 
-    Tried within the cell's own period and the window first, then over every period, then
-    letting the statewide totals move too. In the last LPs every non-zero count may move, so
-    None means no suppression can protect the cell (it happens under model B when small counts
-    sit at their minimum of 1 below a small total).
+    Tier by tier, tried within the cell's own period and the window first, then over every
+    period. In the last LPs every non-zero count may move, so None means no suppression can
+    protect the cell (it happens under model B when small counts sit at their minimum of 1
+    below a small total).
     """
     one = np.array([cell])
-    for scope, use_kept in ((same_periods(relations, one), False), (None, False), (None, True)):
+    scopes = (same_periods(relations, one), None)
+    for max_tier, scope in product(TIERS, scopes):
         scratch = new_prover(pattern)
         directions = []
         for sign in (1.0, -1.0) if check == "P3" else (1.0,):
             direction = protecting_direction(
-                relations, pattern, one, check, np.array([sign]), scope, use_kept
+                relations, pattern, one, check, np.array([sign]), scope, max_tier
             )
             moved = np.flatnonzero(direction)
             record_direction(scratch, pattern, moved, direction[moved])
@@ -589,12 +600,14 @@ def protection_for(
 
 
 def lp_repair(
-    relations: Relations, pattern: Pattern, prover: Prover, cells: np.ndarray
+    relations: Relations, pattern: Pattern, prover: Prover, cells: np.ndarray, max_tier: int
 ) -> set[int]:
     """Protect unproven primaries by LP directions; return those no suppression can protect.
 
     Per model: LPs for all the cells of one period together (moving only that period and the
-    window), while they settle some; then one cell at a time for what is left.
+    window, and cells up to `max_tier`), while they settle some. Then, in the group round
+    only, one cell at a time for what is left, tier by tier (in the county round most of
+    those LPs would only show that county cells cannot do it, and take most of the time).
     """
     hopeless: set[int] = set()
     for check in ("P1", "P3"):
@@ -604,16 +617,9 @@ def lp_repair(
         periods = relations.keys["period"].to_numpy()
         for period in dict.fromkeys(periods[targets]):
             group = targets[periods[targets] == period]
-            while group.size:
-                upwards = pattern.values[group] <= domain.SMALL_MAX - MIN_WIDTH
-                signs = np.where(upwards | (check == "P1"), 1.0, -1.0)
-                scope = same_periods(relations, group)
-                direction = protecting_direction(relations, pattern, group, check, signs, scope)
-                apply_direction(prover, pattern, direction)
-                still = np.array([c for c in group if not settled(prover, c, check)], dtype=int)
-                if still.size == group.size:
-                    break
-                group = still
+            repair_together(relations, pattern, prover, group, check, max_tier)
+        if max_tier < GROUP_TIER:
+            continue
         for cell in targets:
             if settled(prover, cell, check):
                 continue
@@ -625,20 +631,41 @@ def lp_repair(
     return hopeless
 
 
+def repair_together(
+    relations: Relations,
+    pattern: Pattern,
+    prover: Prover,
+    cells: np.ndarray,
+    check: str,
+    max_tier: int,
+) -> None:
+    """Apply shared LP directions (moving cells up to `max_tier`) while they settle some cells."""
+    group = np.array([c for c in cells if not settled(prover, c, check)], dtype=int)
+    while group.size:
+        upwards = pattern.values[group] <= domain.SMALL_MAX - MIN_WIDTH
+        signs = np.where(upwards | (check == "P1"), 1.0, -1.0)
+        scope = same_periods(relations, group)
+        direction = protecting_direction(relations, pattern, group, check, signs, scope, max_tier)
+        apply_direction(prover, pattern, direction)
+        still = np.array([c for c in group if not settled(prover, c, check)], dtype=int)
+        if still.size == group.size:
+            return
+        group = still
+
+
 def complement_for(failure: Failure, lines: Lines, pattern: Pattern) -> int | None:
-    """Return one complement for a failing cell: in its most binding relation that has one."""
+    """Return one complement for a failing cell: of the lowest tier, in its most binding relation."""
     own = lines.relations_of(failure.cell)
     binding = list(failure.binding)
     ordered = [r for r in binding if r in own]
     ordered += [r for r in binding if r not in own]
     ordered += [int(r) for r in own if r not in binding]
     costs = lines.costs(pattern, np.zeros(lines.relations.n_relations, dtype=bool))
-    for use_kept in (False, True):
-        for relation in ordered:
-            members = lines.relations.members(relation)[0]
-            cell = best_candidate(members, pattern, costs, use_kept)
-            if cell is not None:
-                return cell
+    for max_tier, relation in product(TIERS, ordered):
+        members = lines.relations.members(relation)[0]
+        cell = best_candidate(members, pattern, costs, max_tier)
+        if cell is not None:
+            return cell
     return None
 
 
@@ -685,33 +712,18 @@ def is_complete(relations: Relations, lines: Lines, pattern: Pattern) -> bool:
 def protect(relations: Relations, pattern: Pattern) -> None:
     """Add complements until the line rules and the LP audit pass (or nothing more helps).
 
-    Cheap steps first: greedy hypercubes for every primary; the line rules; the audit's
-    shared LPs, which settle whatever the hidden cells already protect; hypercubes found with
-    backtracking for what is left; LP directions for anything still unproven. Last, the
-    exhaustive audit, and one complement in the most binding relation of any cell that still
-    fails. Cells that no suppression can protect are left to the audit to report.
+    Two rounds: complements of county level only, then region and peer-group cells too (the
+    statewide totals only in the LPs of single cells, last). Last, the exhaustive audit, and
+    one complement in the most binding relation of any cell that still fails. Cells that no
+    suppression can protect are left to the audit to report.
     """
     lines = Lines(relations)
     if is_complete(relations, lines, pattern):
         return
     prover = new_prover(pattern)
     grid = Grid(relations)
-    if grid.usable:
-        cube_phase(grid, pattern, prover, unproven(pattern, prover), GREEDY)
-    close_lines(lines, pattern)
-    hopeless: frozenset[int] = frozenset()
-    while True:
-        prove(relations, pattern, prover, exhaustive=False, skip=hopeless)
-        if grid.usable:
-            cube_phase(grid, pattern, prover, unproven(pattern, prover, hopeless), BACKTRACKING)
-        cells = unproven(pattern, prover, hopeless)
-        if not cells.size:
-            break
-        before = int(pattern.hidden.sum())
-        hopeless |= lp_repair(relations, pattern, prover, cells)
-        if int(pattern.hidden.sum()) == before:
-            break
-        close_lines(lines, pattern)
+    protect_round(relations, lines, grid, pattern, prover, COUNTY_TIER)
+    hopeless = protect_round(relations, lines, grid, pattern, prover, GROUP_TIER)
     close_lines(lines, pattern)
     while failures := prove(relations, pattern, prover, skip=hopeless):
         complements = {complement_for(f, lines, pattern) for f in failures} - {None}
@@ -721,11 +733,42 @@ def protect(relations: Relations, pattern: Pattern) -> None:
         close_lines(lines, pattern)
 
 
-def headline_totals(relations: Relations) -> np.ndarray:
-    """Return the statewide totals: the headline figures, complements only as a last resort."""
+def protect_round(
+    relations: Relations, lines: Lines, grid: Grid, pattern: Pattern, prover: Prover, max_tier: int
+) -> frozenset[int]:
+    """Protect the primaries with complements up to `max_tier`; return any none can protect.
+
+    Cheap steps first: greedy hypercubes for every primary; the line rules; the audit's
+    shared LPs, which settle whatever the hidden cells already protect; hypercubes found with
+    backtracking for what is left; LP directions, and the line rules again, while they add
+    cells.
+    """
+    if grid.usable:
+        cube_phase(grid, pattern, prover, unproven(pattern, prover), GREEDY, max_tier)
+    close_lines(lines, pattern, max_tier)
+    prove(relations, pattern, prover, exhaustive=False)
+    if grid.usable:
+        cube_phase(grid, pattern, prover, unproven(pattern, prover), BACKTRACKING, max_tier)
+    hopeless: frozenset[int] = frozenset()
+    while (cells := unproven(pattern, prover, hopeless)).size:
+        before = int(pattern.hidden.sum())
+        hopeless |= lp_repair(relations, pattern, prover, cells, max_tier)
+        if int(pattern.hidden.sum()) == before:
+            break
+        close_lines(lines, pattern, max_tier)
+        prove(relations, pattern, prover, exhaustive=False, skip=hopeless)
+    return hopeless
+
+
+def complement_tiers(relations: Relations) -> np.ndarray:
+    """Return each cell's tier: statewide totals last, region and peer-group cells before them."""
     keys = relations.keys
     state = (keys["geo_level"] == HEADLINE_LEVEL) & (keys["breakdown"] == domain.TOTAL_BREAKDOWN)
-    return state.to_numpy()
+    group = keys["geo_level"].is_in(GROUP_LEVELS)
+    tier = np.full(relations.n_cells, COUNTY_TIER, dtype=np.int8)
+    tier[group.to_numpy()] = GROUP_TIER
+    tier[state.to_numpy()] = HEADLINE_TIER
+    return tier
 
 
 def suppress(cells: pl.DataFrame, relations: Relations) -> pl.DataFrame:
@@ -736,7 +779,7 @@ def suppress(cells: pl.DataFrame, relations: Relations) -> pl.DataFrame:
     release writer nulls hidden values and drops `suppression` (primary/complementary/null).
     """
     index = relations.index_of(cells)
-    pattern = Pattern.from_cells(cells, index, headline_totals(relations))
+    pattern = Pattern.from_cells(cells, index, complement_tiers(relations))
     protect(relations, pattern)
     status = np.where(pattern.hidden, domain.SUPPRESSED, domain.PUBLISHED)
     status = np.where(pattern.counted, status, domain.NOT_OPTED_IN)
