@@ -213,7 +213,14 @@ SETTINGS: tuple[Setting, ...] = (
         "gunicorn worker processes (about one per core).",
         aliases=("WEB_CONCURRENCY",),
     ),
-    Setting("threads", "CSEC_THREADS", "4", _positive, "Threads per gunicorn worker."),
+    Setting(
+        "threads",
+        "CSEC_THREADS",
+        "2",
+        _positive,
+        "Threads per gunicorn (gthread) worker. Replies are CPU-bound and share the GIL: more "
+        "threads add tail latency, not throughput (bench/serve.py: p99 up to 250 ms with 4).",
+    ),
     Setting(
         "timeout",
         "CSEC_TIMEOUT",
@@ -242,7 +249,7 @@ class Settings:
     host: str = "0.0.0.0"
     port: int = 8050
     workers: int = 2
-    threads: int = 4
+    threads: int = 2
     timeout: int = 30
 
     @property

@@ -85,12 +85,13 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
 def test_gunicorn_config_follows_the_platform_variables():
     done = run_python(
         "from dashboard.server import gunicorn_conf as c;"
-        "print(c.bind, c.workers, c.threads, c.timeout, c.loglevel, c.control_socket_disable)",
+        "print(c.bind, c.workers, c.worker_class, c.threads, c.timeout, c.loglevel,"
+        " c.control_socket_disable)",
         PORT="9123",
         WEB_CONCURRENCY="3",
         CSEC_LOG_LEVEL="warning",
     )
-    assert done.stdout.split() == ["0.0.0.0:9123", "3", "4", "30", "warning", "True"]
+    assert done.stdout.split() == ["0.0.0.0:9123", "3", "gthread", "2", "30", "warning", "True"]
 
 
 def test_wsgi_refuses_debug_mode():

@@ -6,6 +6,7 @@ _settings = Settings.from_env()
 
 bind = f"{_settings.host}:{_settings.port}"
 workers = _settings.workers
+worker_class = "gthread"  # keep-alive and a bounded thread pool, even with one thread
 threads = _settings.threads
 timeout = _settings.timeout
 loglevel = _settings.log_level.lower()
