@@ -88,7 +88,7 @@ def test_every_route_answers_under_the_base(based_app):
     assert b"cells.csv" in client.get(BASE + "/download/release/SHA256SUMS").data
     assert client.get(BASE + "/geo/ca_counties.geojson").status_code == 200
     assert client.get(BASE + "/assets/topojson/usa_110m.json").status_code == 200
-    assert b"Disallow" in client.get(BASE + "/robots.txt").data
+    assert f"Disallow: {BASE}/_dash-" in client.get(BASE + "/robots.txt").get_data(as_text=True)
 
 
 def test_the_page_shell_names_only_urls_under_the_base(based_app):

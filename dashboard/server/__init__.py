@@ -9,9 +9,9 @@ from dashboard.cache import cache
 from dashboard.server import guard, headers, plotly_bundle, replies, static
 
 ROBOTS = """User-agent: *
-Allow: /
-Disallow: /_dash-
-Disallow: /download/chart/
+Allow: {base}/
+Disallow: {base}/_dash-
+Disallow: {base}/download/chart/
 """
 
 
@@ -27,4 +27,5 @@ def install(app: dash.Dash, compress: bool) -> None:
 
     @server.route("/robots.txt")
     def robots():
-        return Response(ROBOTS, mimetype="text/plain")
+        base = server.config.get("CSEC_BASE_PATH", "")
+        return Response(ROBOTS.format(base=base), mimetype="text/plain")
