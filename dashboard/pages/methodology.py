@@ -180,6 +180,12 @@ def layout(**query) -> html.Div:
                         "published numbers: every total comes from the release."
                     ),
                     html.P(
+                        "When a further count has to be hidden, a county's count is chosen first, "
+                        "then a region or peer-group total (the comparisons on the county pages), "
+                        "and a statewide total only when nothing else protects the hidden count. "
+                        "So a county's own figure may be hidden where its peer group's is shown."
+                    ),
+                    html.P(
                         "Before a release is written, a linear-programming audit checks that no "
                         "hidden count can be narrowed to a small number from everything published."
                     ),
