@@ -9,6 +9,37 @@
     if (api && api.set_props) {
       api.set_props(id, { "data-value": value });
     }
+    say("");
+  }
+
+  function say(text) {
+    var status = document.getElementById("share-status");
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  // Copy the address of the view on screen; where the clipboard is not available (plain http),
+  // show the link selected for the reader to copy.
+  function copyLink() {
+    var url = window.location.href;
+    function showSelected() {
+      var field = document.getElementById("share-url");
+      if (field) {
+        field.value = url;
+        field.hidden = false;
+        field.focus();
+        field.select();
+      }
+      say("The link is selected: press Ctrl+C (Cmd+C on a Mac) to copy it.");
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(function () {
+        say("Link copied: " + url);
+      }, showSelected);
+    } else {
+      showSelected();
+    }
   }
 
   document.addEventListener("change", function (event) {
@@ -30,6 +61,10 @@
         b.setAttribute("aria-pressed", b === option ? "true" : "false");
       });
       send(group.id, option.getAttribute("data-option"));
+      return;
+    }
+    if (target.closest("button[data-copy-link]")) {
+      copyLink();
       return;
     }
     var png = target.closest("button[data-png-for]");

@@ -25,6 +25,9 @@ COUNTY_SFY = "county-sfy"
 DOWNLOADS_TABLE = "downloads-table"
 
 # Other page parts
+SHARE_BUTTON = "share-button"  # copy the link of the view on screen (assets/controls.js)
+SHARE_URL = "share-url"  # the link, shown selected where the clipboard is not available
+SHARE_STATUS = "share-status"
 HOME_STATS = "home-stats"
 MAP_NAV = "map-nav"
 COUNTY_HEADING = "county-heading"

@@ -174,3 +174,28 @@ def test_table_alternative_and_downloads_are_reachable(duo):
     WebDriverWait(duo.driver, 15).until(lambda d: png.is_file() and png.stat().st_size > 10_000)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert duo.get_logs() == []
+
+
+def test_copy_link_gives_the_url_of_the_view_on_screen(duo):
+    _open(duo, "/funnel?show=rate")
+    Select(duo.find_element("#funnel-sfy")).select_by_value("2019-20")
+    WebDriverWait(duo.driver, 10).until(lambda d: "sfy=2019-20" in d.current_url)
+    url = duo.driver.current_url
+    status = duo.find_element("#share-status")
+    duo.find_element("#share-button").click()  # loopback is a secure context: the clipboard
+    WebDriverWait(duo.driver, 5).until(lambda d: status.text == f"Link copied: {url}")
+
+    duo.driver.execute_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    duo.find_element("#share-button").click()  # no clipboard (plain http): shown, selected
+    field = duo.find_element("#share-url")
+    WebDriverWait(duo.driver, 5).until(lambda d: field.is_displayed())
+    assert field.get_attribute("value") == url
+    assert duo.driver.switch_to.active_element == field
+    assert duo.driver.execute_script(
+        "const f = document.activeElement; return f.selectionEnd - f.selectionStart;"
+    ) == len(url)
+    assert "Ctrl+C" in status.text
+
+    Select(duo.find_element("#funnel-sfy")).select_by_value("2020-21")
+    WebDriverWait(duo.driver, 5).until(lambda d: status.text == "")  # the old link is stale
+    assert duo.get_logs() == []

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 from dash import html
 
+from dashboard import ids
+
 Option = tuple[str, str]  # (value, label)
 
 
@@ -89,4 +91,30 @@ def control_row(*controls: html.Div, label: str = "Choose what to show") -> html
         role="search",
         **{"aria-label": label, "data-no-submit": "true"},
         children=list(controls),
+    )
+
+
+def share_link() -> html.Div:
+    """Return the "Copy link to this view" button: the URL always names the view on screen."""
+    return html.Div(
+        className="share",
+        children=[
+            html.Button(
+                "Copy link to this view",
+                id=ids.SHARE_BUTTON,
+                type="button",
+                className="button",
+                disable_n_clicks=True,
+                **{"data-copy-link": "true"},
+            ),
+            html.Textarea(
+                id=ids.SHARE_URL,
+                rows=1,
+                readOnly=True,
+                hidden=True,
+                className="share-url",
+                **{"aria-label": "Link to this view"},
+            ),
+            html.Span(id=ids.SHARE_STATUS, role="status", className="share-status"),
+        ],
     )

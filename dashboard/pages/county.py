@@ -44,6 +44,7 @@ def layout(county: str | None = None, **query) -> html.Div:
                 common.metric_select(ids.COUNTY_MEASURE, view["measure"], "Measure for the chart"),
                 common.sfy_select(ids.COUNTY_SFY, view["sfy"]),
             ),
+            controls.share_link(),
             html.Div(profile(view["county"]), id=ids.COUNTY_PROFILE, className="profile"),
             common.card(ids.COUNTY_TREND, "Over time", source_line(rel, "cells", "rates"), view),
             common.card(

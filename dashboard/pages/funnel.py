@@ -49,6 +49,7 @@ def layout(**query) -> html.Div:
                     view["show"],
                 ),
             ),
+            controls.share_link(),
             common.card(ids.FUNNEL_STAGES, "Stages", source_line(rel, "cells", "rates"), view),
             common.card(
                 ids.FUNNEL_TREND, "Each stage over time", source_line(rel, "cells", "rates"), view

@@ -43,6 +43,7 @@ def layout(**query) -> html.Div:
             ),
             notices.caveat(notices.IDENTIFICATION_NOT_PREVALENCE),
             controls.control_row(common.sfy_select(ids.HOME_SFY, view["sfy"])),
+            controls.share_link(),
             html.Section(
                 className="stats-section",
                 **{"aria-labelledby": "home-stats-heading"},

@@ -40,6 +40,7 @@ def layout(**query) -> html.Div:
                 common.metric_select(ids.MAP_MEASURE, view["measure"]),
                 common.sfy_select(ids.MAP_SFY, view["sfy"]),
             ),
+            controls.share_link(),
             html.Div(
                 className="key",
                 children=[

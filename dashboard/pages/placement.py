@@ -38,6 +38,7 @@ def layout(**query) -> html.Div:
                 common.geo_select(ids.PLACEMENT_GEO, rel.geos, view["geo"]),
                 common.sfy_select(ids.PLACEMENT_SFY, view["sfy"]),
             ),
+            controls.share_link(),
             common.card(
                 ids.PLACEMENT_STATUS, "Confirmed and at risk", source_line(rel, "cells"), view
             ),
