@@ -219,7 +219,8 @@ SETTINGS: tuple[Setting, ...] = (
         "2",
         _positive,
         "Threads per gunicorn (gthread) worker. Replies are CPU-bound and share the GIL: more "
-        "threads add tail latency, not throughput (bench/serve.py: p99 up to 250 ms with 4).",
+        "threads gained some peak throughput but long tails (bench/serve.py, 2 cores: p99 up "
+        "to 250 ms with 4 threads, at most 28 ms with 1 or 2).",
     ),
     Setting(
         "timeout",
