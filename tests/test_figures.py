@@ -183,7 +183,26 @@ def test_roster_map_marks_the_roster_illustrative(geojson):
     )
     fig = map.roster(frame, geojson, "Title", SOURCE, "2016-17")
     assert domain.ROSTER_NOTICE in _figure_text(fig)
-    assert [t.name for t in fig.data if t.showlegend][:1] == ["First year SFY 2015-16"]
+    assert [t.name for t in fig.data if t.showlegend is not False][:1] == ["First year SFY 2015-16"]
+
+
+def test_roster_map_gives_each_first_year_a_shape_besides_its_colour(geojson):
+    fips = [f["id"] for f in geojson["features"]][: len(domain.SFYS)]
+    frame = pl.DataFrame(
+        {
+            "fips": fips,
+            "name": [f"County {i}" for i in range(len(fips))],
+            "first_sfy": list(domain.SFYS),
+            "opted_in": [True] * len(fips),
+        }
+    )
+    fig = map.roster(frame, geojson, "Title", SOURCE, domain.SFYS[-1])
+    markers = [t for t in fig.data if t.type == "scattergeo"]
+    assert [t.name for t in markers] == [f"First year {domain.sfy_label(s)}" for s in domain.SFYS]
+    assert len({t.marker.symbol for t in markers}) == len(domain.SFYS)
+    fills = {t.name: t.colorscale[0][1] for t in fig.data if t.type == "choropleth"}
+    assert all(t.marker.color == fills[t.name] for t in markers)  # legend shows shape and colour
+    assert not any(t.showlegend for t in fig.data if t.type == "choropleth")
 
 
 def test_status_note_counts_and_reasons():

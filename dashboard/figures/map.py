@@ -3,6 +3,8 @@
 Counties without a published value are drawn in their own traces (grey and hatched by a
 marker, or white), each with a legend entry and the reason in the tooltip. Such traces
 colour every county the same: their `z` is a fixed colour key (KEY_Z), not a value.
+On the roster map each first year has a colour and a marker shape, so colour is never the
+only cue.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ STATUS_STYLE = {
     ),
 }
 COHORT_COLOURS = ("#440154", "#443983", "#31688e", "#21918c", "#35b779", "#90d743", "#fde725")
+COHORT_SYMBOLS = ("square", "diamond", "triangle-up", "triangle-down", "star", "hexagon", "cross")
+COHORT_OUTLINES = ("white",) * 4 + (theme.TEXT,) * 3  # light outlines on the dark fills
 GEO = {
     "fitbounds": "locations",
     "visible": False,
@@ -60,7 +64,14 @@ def _flat(
 
 
 def _markers(
-    geojson: dict | str, fips: list[str], symbol: str, name: str, hover: list[str], group: str
+    geojson: dict | str,
+    fips: list[str],
+    symbol: str,
+    name: str,
+    hover: list[str],
+    group: str,
+    fill: str = theme.TEXT,
+    outline: str = theme.TEXT,
 ) -> go.Scattergeo:
     """Return markers at county centres (a shape cue besides colour) carrying the legend entry."""
     return go.Scattergeo(
@@ -68,7 +79,12 @@ def _markers(
         featureidkey="id",
         locations=fips,
         mode="markers",
-        marker={"symbol": symbol, "size": 8, "color": theme.TEXT, "line": {"width": 1.5}},
+        marker={
+            "symbol": symbol,
+            "size": 8,
+            "color": fill,
+            "line": {"width": 1.5, "color": outline},
+        },
         name=name,
         legendgroup=group,
         text=hover,
@@ -152,9 +168,20 @@ def roster(
         hover = [
             f"<b>{n}</b><br>In the program since {domain.sfy_label(sfy)}" for n in part["name"]
         ]
-        trace = _flat(geojson, part["fips"].to_list(), COHORT_COLOURS[i], name, hover, sfy)
-        trace.showlegend = True
-        fig.add_trace(trace)
+        fips = part["fips"].to_list()
+        fig.add_trace(_flat(geojson, fips, COHORT_COLOURS[i], name, hover, sfy))
+        fig.add_trace(
+            _markers(
+                geojson,
+                fips,
+                COHORT_SYMBOLS[i],
+                name,
+                hover,
+                sfy,
+                fill=COHORT_COLOURS[i],
+                outline=COHORT_OUTLINES[i],
+            )
+        )
     out = frame.filter(~pl.col("opted_in"))
     if out.height:
         hover = [

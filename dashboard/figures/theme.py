@@ -106,6 +106,7 @@ def apply(
             "font": {"size": 11.5},
             "entrywidth": 1 / legend_columns(names) - 0.01,
             "entrywidthmode": "fraction",
+            "tracegroupgap": 0,  # rows keep the 22 px the top margin allows for each
             "orientation": "h",
             "x": 0,
             "y": 1.02,

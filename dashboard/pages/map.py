@@ -52,7 +52,9 @@ def layout(**query) -> html.Div:
                             ),
                             html.Li("Grey with ×: suppressed, hidden to protect privacy."),
                             html.Li("White with ○: the county had not opted in that year."),
-                            html.Li("Who had opted in: colour by first year in the program."),
+                            html.Li(
+                                "Who had opted in: colour and shape by first year in the program."
+                            ),
                         ]
                     ),
                 ],
