@@ -49,8 +49,10 @@ documented CSE concern, in California counties that had opted in to the Opt-In C
 ## Suppression
 Counts from 1 to 10 are suppressed, at every level, and so are further counts from which a
 suppressed count could be worked out by adding or subtracting published figures
-(complementary suppression). A suppressed value is an empty cell with status `suppressed`:
-never 0. A zero is a real zero. A rate is published only when its numerator and denominator
+(complementary suppression). Complements are county counts where they suffice, then region
+and peer-group totals, and statewide totals only as a last resort, so a county's own figure
+may be hidden where its peer group's is shown. A suppressed value is an empty cell with
+status `suppressed`: never 0. A zero is a real zero. A rate is published only when its numerator and denominator
 are. A linear-programming audit checks every suppressed value before the release is written:
 {audit_line}
 
