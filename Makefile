@@ -38,7 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/suppress.py
 
 bench-serve: $(STAMP)
-	$(BIN)/python bench/serve.py --soak
+	$(BIN)/python bench/serve.py --soak $(ARGS)
 
 bench-lighthouse: $(STAMP)
 	bash scripts/npm-deps.sh

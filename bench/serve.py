@@ -155,9 +155,11 @@ def main_callbacks(base: str) -> dict[str, dict]:
     return bodies
 
 
-def wrk(url: str, bodies: list[Path], seconds: int, connections: int) -> dict:
+def wrk(url: str, bodies: list[Path], seconds: int, connections: int, encoding: str = "") -> dict:
     """Return wrk's summary (req/s, latency percentiles in ms, errors) of a bounded run."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    if encoding:
+        command += ["-H", f"Accept-Encoding: {encoding}"]
     command += ["-s", str(LUA), url, "--", *map(str, bodies)]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     result = json.loads(out.strip().splitlines()[-1])
@@ -244,20 +246,23 @@ def run(args: argparse.Namespace) -> None:
             ("CSV download (home funnel)", base + "/download/chart/home-funnel.csv", []),
             (f"static JSON ({len(home_reply)} B)", base + STATIC_PREFIX + "/static.json", []),
         ]
-        print(f"\nwrk -t2 -c{args.connections} -d{args.duration}s, {args.workers} workers")
+        sent = f", Accept-Encoding: {args.encoding}" if args.encoding else ""
+        print(f"\nwrk -t2 -c{args.connections} -d{args.duration}s, {args.workers} workers{sent}")
         print(
             f"{'target':<34} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
         )
         results = {}
         for name, url, body in targets:
-            results[name] = wrk(url, body, args.duration, args.connections)
+            results[name] = wrk(url, body, args.duration, args.connections, args.encoding)
             print(row(name, results[name]))
         static = results[targets[-1][0]]["req/s"]
         home = results["control /"]["req/s"]
         print(f"callback / static throughput: {home / static:.2f} (home callback)")
         if args.soak:
             before = worker_rss_mb(pid)
-            soak = wrk(base + "/_dash-update-component", list(files.values()), 60, 200)
+            soak = wrk(
+                base + "/_dash-update-component", list(files.values()), 60, 200, args.encoding
+            )
             after = worker_rss_mb(pid)
             print(f"\nsoak 60 s, 200 connections, all page callbacks in turn: {row('', soak)}")
             print(
@@ -272,6 +277,11 @@ def main() -> None:
     options.add_argument("--connections", type=int, default=32)
     options.add_argument("--workers", type=int, default=2)
     options.add_argument("--soak", action="store_true", help="add a 60 s run at 200 connections")
+    options.add_argument(
+        "--encoding",
+        default="",
+        help='Accept-Encoding to send, as a browser does (e.g. "br, gzip"); default none',
+    )
     run(options.parse_args())
 
 

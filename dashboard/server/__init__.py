@@ -18,7 +18,7 @@ Disallow: {base}/download/chart/
 def install(app: dash.Dash, compress: bool) -> None:
     """Wire the serving layers into a Dash app's Flask server (static compression if asked)."""
     server = app.server
-    replies.install(app, cache)  # before the guard: a cached reply answered a valid request
+    replies.install(app, cache, compress)  # before the guard: a cached reply was a valid request
     guard.install(app)
     headers.install(server)
     if compress:

@@ -13,12 +13,27 @@ from flask import Response, g, request
 from flask_caching import Cache
 
 from dashboard.server.guard import callback_url
+from dashboard.server.static import chosen_encoding, compress
 
 HIT_HEADER = "X-Callback-Cache"
+MIN_COMPRESSED = 500  # flask-compress's COMPRESS_MIN_SIZE: smaller replies go out as they are
 
 
-def install(app: dash.Dash, cache: Cache) -> None:
-    """Answer callback requests from the cache, and cache every successful reply."""
+def compressed_reply(cache: Cache, key: str, reply: bytes, encoding: str) -> Response:
+    """Return a cached reply in an encoding the client accepts, compressing it once per key."""
+    body = cache.get(f"{key}:{encoding}")
+    if body is None:
+        body = compress(reply, encoding, fast=True)
+        cache.set(f"{key}:{encoding}", body)
+    response = Response(body, mimetype="application/json", headers={HIT_HEADER: "hit"})
+    response.headers["Content-Encoding"] = encoding
+    response.headers["Vary"] = "Accept-Encoding"
+    return response
+
+
+def install(app: dash.Dash, cache: Cache, compressed: bool = False) -> None:
+    """Answer callback requests from the cache (`compressed`: in the client's encoding too),
+    and cache every successful reply."""
     server = app.server
     endpoint = callback_url(app)
 
@@ -31,6 +46,9 @@ def install(app: dash.Dash, cache: Cache) -> None:
         if reply is None:
             g.reply_key = key
             return None
+        encoding = chosen_encoding(request.headers.get("Accept-Encoding", ""))
+        if compressed and encoding and len(reply) >= MIN_COMPRESSED:
+            return compressed_reply(cache, key, reply, encoding)
         return Response(reply, mimetype="application/json", headers={HIT_HEADER: "hit"})
 
     @server.after_request
