@@ -43,6 +43,12 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help="seed of the synthetic extract"
     )
+    build.add_argument(
+        "--show-failing-cells",
+        action="store_true",
+        help="if the disclosure audit fails, list the failing cells and their intervals "
+        "(confidential: they are small counts of the extract; keep out of public logs)",
+    )
     audit = commands.add_parser(
         "audit", help="audit a published release directory and print a report"
     )
@@ -67,6 +73,7 @@ def run_build(args: argparse.Namespace) -> int:
             extract_dir=args.extract,
             seed=args.seed,
             on_stage=lambda name: status.update(f"{name}..."),
+            show_failing_cells=args.show_failing_cells,
         )
     table = Table(title="Build summary", show_header=True)
     table.add_column("stage")

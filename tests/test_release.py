@@ -172,8 +172,24 @@ def test_fixture_too_small_to_protect_is_refused_and_nothing_written(tmp_path):
     assert not report.passed
     assert report.failures  # model B pins some small counts: no safe release exists
     out = tmp_path / "aggregates"
-    with pytest.raises(BuildError, match="audit failed"):
+    with pytest.raises(BuildError, match="audit failed") as refused:
         build(out, extract_dir=FIXTURE_EXTRACT)
+    assert not out.exists()
+    message = str(refused.value)  # a build log may travel further than the extract
+    assert "cell(s) of" in message and "--show-failing-cells" in message
+    assert "geo_id" not in message and "interval_b" not in message
+    places = {f["cell"]["geo_id"] for f in report.failures if f["cell"]["geo_level"] != "state"}
+    assert places and not any(place in message for place in places)
+
+
+def test_cli_lists_failing_cells_only_when_asked(tmp_path, capsys):
+    out = tmp_path / "aggregates"
+    args = ["build", "--extract", str(FIXTURE_EXTRACT), "--out", str(out)]
+    assert main(args) == 2
+    assert "interval_b" not in capsys.readouterr().err
+    assert main([*args, "--show-failing-cells"]) == 2
+    listed = capsys.readouterr().err.replace("\n", "")
+    assert "interval_b" in listed and "geo_id" in listed
     assert not out.exists()
 
 

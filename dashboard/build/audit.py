@@ -372,8 +372,10 @@ class AuditReport:
             del out["seconds"]
         return out
 
-    def format(self) -> str:
-        """Return a readable multi-line report."""
+    def format(self, cells: bool = True) -> str:
+        """Return a readable multi-line report; failing cells one by one, or (`cells=False`,
+        for the log of a build on confidential data) only counted by check, measure and level.
+        """
         verdict = "PASSED" if self.passed else f"FAILED ({len(self.failures)} problems)"
         lines = [
             f"Disclosure audit ({self.mode}): {verdict}",
@@ -399,6 +401,8 @@ class AuditReport:
             f"  {self.n_relations} relations, {self.n_components} components (largest "
             f"{self.largest_component} cells), {self.n_lps} LPs, {self.seconds:.2f} s"
         )
+        if not cells:
+            return "\n".join(lines + [f"  - {line}" for line in failure_counts(self.failures)])
         lines += [f"  - {failure_text(f)}" for f in self.failures[:50]]
         if len(self.failures) > 50:
             lines.append(f"  ... and {len(self.failures) - 50} more")
@@ -420,6 +424,19 @@ def json_number(value: object) -> object:
     if isinstance(value, float):
         return None if math.isinf(value) or math.isnan(value) else round(value, 6)
     return value
+
+
+def failure_counts(failures: list[dict]) -> list[str]:
+    """Return failures counted by check, measure and geographic level, naming no cell."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for failure in failures:
+        cell = failure.get("cell") or {}
+        key = (failure["check"], cell.get("measure", "-"), cell.get("geo_level", "-"))
+        counts[key] = counts.get(key, 0) + 1
+    return [
+        f"{check}: {n} cell(s) of {measure} at {level} level"
+        for (check, measure, level), n in sorted(counts.items())
+    ]
 
 
 def failure_text(failure: dict) -> str:

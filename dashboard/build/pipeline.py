@@ -22,6 +22,13 @@ from dashboard.extract import schema, synth
 REAL_EXTRACT_TAG = "record-level extract supplied to the build"
 
 
+AUDIT_HINT = (
+    "\nThe failing cells are not listed: they are small counts of the confidential extract. "
+    "To see them on a trusted machine, run again with --show-failing-cells (never paste its "
+    "output into a public log)."
+)
+
+
 class BuildError(RuntimeError):
     """The build stopped; the previous release is untouched."""
 
@@ -67,8 +74,13 @@ def build(
     scale: float = 1.0,
     reference_dir: Path = reference.REFERENCE_DIR,
     on_stage: Callable[[str], None] | None = None,
+    show_failing_cells: bool = False,
 ) -> BuildReport:
-    """Run the whole build and write the release to `out`; return timings and figures."""
+    """Run the whole build and write the release to `out`; return timings and figures.
+
+    A failed audit names no cell (which cells are small is what suppression hides; build logs
+    may be seen more widely than the extract), unless `show_failing_cells` asks for them.
+    """
     report = BuildReport()
     ref = load_reference(reference_dir)
     counties, roster = ref["counties"], ref["opt_in_roster"]
@@ -94,7 +106,11 @@ def build(
     with report.stage("audit", on_stage):
         result = audit(suppressed, relations)
     if not result.passed:
-        raise BuildError("disclosure audit failed; nothing was written\n" + result.format())
+        raise BuildError(
+            "disclosure audit failed; nothing was written\n"
+            + result.format(cells=show_failing_cells)
+            + ("" if show_failing_cells else AUDIT_HINT)
+        )
     with report.stage("publish + write", on_stage):
         source = domain.SYNTHETIC_TAG if extract_dir is None else REAL_EXTRACT_TAG
         tables = public_tables(suppressed, counties, roster, ref["population"], source)
