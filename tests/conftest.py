@@ -446,6 +446,30 @@ def fixture_app(fixture_release_dir):
     )
 
 
+@pytest.fixture(scope="module")
+def compressing_client(fixture_release_dir):
+    """Return a test client of the fixture-release app with compression on, as in production."""
+    from dashboard.app import create_app
+    from dashboard.settings import Settings
+
+    app = create_app(Settings(release_dir=fixture_release_dir, geojson_path=GEOJSON))
+    client = app.server.test_client()
+    client.get("/")
+    return client
+
+
+def decoded(response) -> bytes:
+    """Return a response body decoded from its Content-Encoding."""
+    import gzip
+
+    import brotli
+
+    encoding = response.headers.get("Content-Encoding")
+    if encoding == "br":
+        return brotli.decompress(response.data)
+    return gzip.decompress(response.data) if encoding == "gzip" else response.data
+
+
 def page_calls(dash_client: DashClient, path: str):
     """Yield (dep, values, response) for each page callback at the page's values, then with
     each control set to each of its options in turn (one at a time)."""

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
-
-import brotli
 import pytest
-from conftest import GEOJSON, callback_body, router_dep
+from conftest import callback_body, decoded, router_dep
 
 from dashboard.server import replies
 from dashboard.server.replies import HIT_HEADER
-from dashboard.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def client(fixture_release_dir):
-    """Return a test client of the compressing app (as in production)."""
-    from dashboard.app import create_app
-
-    app = create_app(Settings(release_dir=fixture_release_dir, geojson_path=GEOJSON))
-    client = app.server.test_client()
-    client.get("/")
-    return client
 
 
 def page_body(client, path: str, search: str) -> dict:
@@ -30,11 +15,11 @@ def page_body(client, path: str, search: str) -> dict:
     return callback_body(router_dep(deps), [path, search])
 
 
-DECODE = {"br": brotli.decompress, "gzip": gzip.decompress}
-
-
 @pytest.mark.parametrize("encoding", ["br", "gzip"])
-def test_a_hit_is_the_same_reply_in_the_encoding_asked_for(client, encoding, monkeypatch):
+def test_a_hit_is_the_same_reply_in_the_encoding_asked_for(
+    compressing_client, encoding, monkeypatch
+):
+    client = compressing_client
     body = page_body(client, "/map", f"?sfy=2019-20&measure={encoding}")  # a fresh key each
     plain = client.post("/_dash-update-component", json=body)
     assert plain.headers[HIT_HEADER] == "miss" and "Content-Encoding" not in plain.headers
@@ -47,12 +32,13 @@ def test_a_hit_is_the_same_reply_in_the_encoding_asked_for(client, encoding, mon
         assert hit.headers[HIT_HEADER] == "hit"
         assert hit.headers["Content-Encoding"] == encoding
         assert "Accept-Encoding" in hit.headers["Vary"]
-        assert DECODE[encoding](hit.data) == plain.data
+        assert decoded(hit) == plain.data
         assert hit.headers["Content-Security-Policy"]  # still goes through the header layer
     assert len(calls) == 1  # compressed once, then answered from the cache
 
 
-def test_a_hit_without_accept_encoding_is_plain(client):
+def test_a_hit_without_accept_encoding_is_plain(compressing_client):
+    client = compressing_client
     body = page_body(client, "/funnel", "?show=rate")
     first = client.post("/_dash-update-component", json=body)
     hit = client.post("/_dash-update-component", json=body, headers={"Accept-Encoding": ""})

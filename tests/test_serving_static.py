@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import gzip
-
-import brotli
 import pytest
-from conftest import GEOJSON
+from conftest import decoded
 
 from dashboard.server import static
 from dashboard.server.headers import IMMUTABLE, SHORT
@@ -15,29 +12,15 @@ PLOTLY = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 
 
 @pytest.fixture(scope="module")
-def client(fixture_release_dir):
+def client(compressing_client):
     """Return a test client of an app with compression on, as in production."""
-    from dashboard.app import create_app
-    from dashboard.settings import Settings
-
-    app = create_app(Settings(release_dir=fixture_release_dir, geojson_path=GEOJSON))
-    client = app.server.test_client()
-    client.get("/")
-    return client
+    return compressing_client
 
 
 def bundle_url(client) -> str:
     """Return the URL of Dash's renderer bundle (fingerprinted)."""
     shell = client.get("/").get_data(as_text=True)
     return next(u for u in static.SCRIPT_URLS.findall(shell) if "dash_renderer" in u)
-
-
-def decoded(response) -> bytes:
-    """Return a response body decoded from its Content-Encoding."""
-    encoding = response.headers.get("Content-Encoding")
-    if encoding == "br":
-        return brotli.decompress(response.data)
-    return gzip.decompress(response.data) if encoding == "gzip" else response.data
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "br"])
