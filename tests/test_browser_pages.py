@@ -198,4 +198,6 @@ def test_copy_link_gives_the_url_of_the_view_on_screen(duo):
 
     Select(duo.find_element("#funnel-sfy")).select_by_value("2020-21")
     WebDriverWait(duo.driver, 5).until(lambda d: status.text == "")  # the old link is stale
+    WebDriverWait(duo.driver, 10).until(lambda d: "sfy=2020-21" in d.current_url)
+    wait_for_charts(duo)  # let the view's callbacks finish before the server stops
     assert duo.get_logs() == []
