@@ -42,6 +42,13 @@ def _open_tables(duo) -> None:
         summary.click()
 
 
+def _share_without_clipboard(duo) -> None:
+    """Press "Copy link" where no clipboard exists: the link shows, selected, with a status."""
+    duo.driver.execute_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    duo.find_element("#share-button").click()
+    WebDriverWait(duo.driver, 5).until(lambda d: d.find_element(By.ID, "share-url").is_displayed())
+
+
 # (state name, path, action in the page before axe runs)
 STATES = [
     ("overview", "/", None),
@@ -55,6 +62,7 @@ STATES = [
     ("map-count-suppressed", "/map?measure=confirmed&sfy=2015-16", _open_tables),
     ("map-roster", "/map?view=roster", None),
     ("county", "/county/alpine", _open_tables),
+    ("county-share", "/county/fresno?sfy=all", _share_without_clipboard),
     ("downloads", "/downloads", None),
     ("methodology", "/methodology", None),
     ("not-found", "/no-such-page", None),
