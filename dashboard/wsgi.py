@@ -2,6 +2,7 @@
 
 import logging
 
+from dashboard import charts
 from dashboard.app import create_app
 from dashboard.server import static
 from dashboard.settings import Settings, SettingsError
@@ -14,4 +15,7 @@ logging.basicConfig(
 )
 app = create_app(settings)
 server = app.server
-logging.getLogger(__name__).info("static files compressed: %d bytes", static.warm(server))
+log = logging.getLogger(__name__)
+log.info("static files compressed: %d bytes", static.warm(server))
+with server.app_context():  # first visitors after a deploy get cached default views
+    log.info("charts rendered at their default views: %d", charts.warm_defaults())

@@ -200,3 +200,19 @@ def test_every_page_link_in_nav_resolves(dash_client):
 
 def test_healthz_names_the_release(dash_client, fixture_release):
     assert dash_client.client.get("/healthz").get_json()["release_id"] == fixture_release.release_id
+
+
+def test_warming_renders_every_default_view_once(fixture_app, monkeypatch):
+    from dashboard import charts
+
+    built = []
+    original = charts.build
+    monkeypatch.setattr(charts, "build", lambda *a: built.append(a[1]) or original(*a))
+    with fixture_app.server.app_context():
+        charts.cache.clear()
+        assert charts.warm_defaults() == len(charts.CHARTS)
+        assert sorted(built) == sorted(charts.CHARTS)
+        charts.warm_defaults()  # now every default view comes from the cache
+    assert len(built) == len(charts.CHARTS)
+    page = DashClient(fixture_app).page("/placement")
+    assert page and len(built) == len(charts.CHARTS)  # the page load rendered nothing anew

@@ -50,4 +50,14 @@ def render(chart_id: str, view: urlstate.View) -> ChartView:
     return _render(release.current().release_id, chart_id, view.key())
 
 
-__all__ = ["CHARTS", "ChartView", "Context", "build", "render"]
+def warm_defaults() -> int:
+    """Render every chart at its page's default view into the cache; return how many."""
+    from dashboard.data import release
+
+    geos = release.current().geos
+    for chart_id, (page, _) in CHARTS.items():
+        render(chart_id, urlstate.parse(page, {}, geos))
+    return len(CHARTS)
+
+
+__all__ = ["CHARTS", "ChartView", "Context", "build", "render", "warm_defaults"]
