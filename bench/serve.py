@@ -22,6 +22,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from dashboard.dash_wire import ROUTER_OUTPUT, callback_body, router_dep, walk
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 LUA = ROOT / "bench" / "wrk_report.lua"
@@ -103,44 +105,16 @@ def worker_rss_mb(master: int) -> list[float]:
     return sizes
 
 
-def walk(node):
-    """Yield every component dict of a Dash layout JSON tree."""
-    if isinstance(node, list):
-        for child in node:
-            yield from walk(child)
-    elif isinstance(node, dict) and "props" in node:
-        yield node
-        yield from walk(node["props"].get("children"))
-
-
-def callback_body(dep: dict, values: list) -> dict:
-    """Return the request body Dash's renderer sends for a callback and its input values."""
-    output = dep["output"]
-    parts = output[2:-2].split("...") if output.startswith("..") else [output]
-    outputs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in parts]
-    inputs = [
-        {"id": spec["id"], "property": spec["property"], "value": value}
-        for spec, value in zip(dep["inputs"], values, strict=True)
-    ]
-    return {
-        "output": output,
-        "outputs": outputs if output.startswith("..") else outputs[0],
-        "inputs": inputs,
-        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
-        "state": [],
-    }
-
-
 def main_callbacks(base: str) -> dict[str, dict]:
     """Return target name -> callback body: per page, its load (Dash's page router: the whole
     page with its charts) and a control change (its first chart, at the page's values)."""
     deps = json.loads(fetch(base + "/_dash-dependencies"))
-    router = next(d for d in deps if "_pages_content" in d["output"])
+    router = router_dep(deps)
     bodies = {}
     for path in PAGES:
         bodies[f"page load {path}"] = callback_body(router, [path, ""])
         reply = json.loads(fetch(base + "/_dash-update-component", bodies[f"page load {path}"]))
-        layout = reply["response"]["_pages_content"]["children"]
+        layout = reply["response"][ROUTER_OUTPUT]["children"]
         values = {
             n["props"]["id"]: n["props"]["data-value"]
             for n in walk(layout)

@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 
 from dashboard import domain, reference
+from dashboard.build.aggregate import geography_years, with_window
 from dashboard.build.audit import audit
 from dashboard.build.relations import KEY, Relations, derive_relations
 from dashboard.build.suppress import suppress
@@ -129,24 +130,16 @@ def generated_cells(n_years: int, seed: int = SEED) -> tuple[pl.DataFrame, str]:
     long = leaves.unpivot(index=["county_fips", "period"], variable_name="measure").join(
         counties, on="county_fips"
     )
-    total = pl.when(pl.col("value").is_not_null().any()).then(pl.col("value").sum())
-    levels = {"county": pl.col("county_fips"), "state": pl.lit(domain.STATE_FIPS)}
-    levels |= {"region": pl.col("region_id"), "peer_group": pl.col("peer_group_id")}
-    years = pl.concat(
-        long.group_by("measure", "period", key.alias("geo_id"))
-        .agg(value=total)
-        .with_columns(geo_level=pl.lit(level), breakdown=pl.lit("total"), category=pl.lit("all"))
+    years = (
+        geography_years(long.with_columns(opted_in=pl.col("value").is_not_null()))
+        .with_columns(breakdown=pl.lit("total"), category=pl.lit("all"))
         .select(*KEY, "value")
-        for level, key in levels.items()
     )
     state = years.filter(pl.col("geo_level") == "state")
     years = pl.concat([years, demographic_cells(rng, state).select(*KEY, "value")])
     periods = sfys(n_years)
     window = f"{periods[0]} to {periods[-1]}"
-    windows = years.group_by("measure", "geo_level", "geo_id", "breakdown", "category").agg(
-        value=total
-    )
-    cells = pl.concat([years, windows.with_columns(period=pl.lit(window)).select(*KEY, "value")])
+    cells = with_window(years, ["measure", "geo_level", "geo_id", "breakdown", "category"], window)
     status = (
         pl.when(pl.col("value").is_null())
         .then(pl.lit(domain.NOT_OPTED_IN))

@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 from dashboard import domain, reference
+from dashboard.dash_wire import ROUTER_OUTPUT, callback_body, dep_outputs, walk
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_RELEASE = ROOT / "data" / "aggregates"
@@ -329,34 +330,6 @@ def real_app():
     return create_app(Settings(release_dir=REAL_RELEASE, geojson_path=GEOJSON, compress=False))
 
 
-def dep_outputs(dep: dict) -> list[tuple[str, str]]:
-    """Return the (id, property) outputs of a dependency."""
-    text = dep["output"]
-    parts = text[2:-2].split("...") if text.startswith("..") else [text]
-    return [tuple(p.rsplit(".", 1)) for p in parts if "." in p]  # no-output: a hash
-
-
-def callback_body(dep: dict, values: list) -> dict:
-    """Return the /_dash-update-component body of one callback for input values."""
-    outputs = [{"id": i, "property": p} for i, p in dep_outputs(dep)]
-    inputs = [
-        {"id": i["id"], "property": i["property"], "value": v}
-        for i, v in zip(dep["inputs"], values, strict=True)
-    ]
-    return {
-        "output": dep["output"],
-        "outputs": outputs if dep["output"].startswith("..") else outputs[0],
-        "inputs": inputs,
-        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
-        "state": [],
-    }
-
-
-def router_dep(deps: list[dict]) -> dict:
-    """Return Dash's page-router dependency from /_dash-dependencies."""
-    return next(d for d in deps if "_pages_content" in d["output"])
-
-
 class DashClient:
     """Calls a Dash app's callbacks through the Flask test client, as the browser would."""
 
@@ -387,8 +360,8 @@ class DashClient:
 
     def page(self, pathname: str, search: str = ""):
         """Return the page layout Dash's router renders for a URL."""
-        response = self.call(self.dep_for("_pages_content"), [pathname, search])
-        return response["_pages_content"]["children"]
+        response = self.call(self.dep_for(ROUTER_OUTPUT), [pathname, search])
+        return response[ROUTER_OUTPUT]["children"]
 
     def page_deps(self, layout) -> list[dict]:
         """Return the callbacks whose inputs are all controls of a rendered page."""
@@ -401,16 +374,6 @@ class DashClient:
             and not dep.get("clientside_function")
             and dep["inputs"][0]["property"] == "data-value"
         ]
-
-
-def walk(node):
-    """Yield every component dict of a Dash layout JSON tree."""
-    if isinstance(node, list):
-        for child in node:
-            yield from walk(child)
-    elif isinstance(node, dict) and "props" in node:
-        yield node
-        yield from walk(node["props"].get("children"))
 
 
 def controls(layout) -> dict[str, tuple[str, list[str]]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard import domain
+from dashboard.build.aggregate import geography_years, with_window
 from dashboard.build.relations import KEY, canonical_sort, relations_from_members
 
 YEARS = domain.SFYS[:2]
@@ -48,21 +49,10 @@ def funnel_cells(wide: pl.DataFrame, counties: pl.DataFrame) -> pl.DataFrame:
     long = wide.unpivot(index=["county_fips", "period"], variable_name="measure").join(
         counties, on="county_fips"
     )
-    total = pl.when(pl.col("value").is_not_null().any()).then(pl.col("value").sum())
-    levels = {"county": pl.col("county_fips"), "state": pl.lit(domain.STATE_FIPS)}
-    levels |= {"region": pl.col("region_id"), "peer_group": pl.col("peer_group_id")}
-    years = pl.concat(
-        long.group_by("measure", "period", key.alias("geo_id"))
-        .agg(value=total)
-        .with_columns(geo_level=pl.lit(level))
-        .select("measure", "geo_level", "geo_id", "period", "value")
-        for level, key in levels.items()
-    )
-    window = years.group_by("measure", "geo_level", "geo_id").agg(value=total)
-    window = window.with_columns(period=pl.lit(domain.WINDOW)).select(years.columns)
+    years = geography_years(long.with_columns(opted_in=pl.col("value").is_not_null()))
     not_opted = pl.col("value").is_null()
     cells = (
-        pl.concat([years, window])
+        with_window(years, ["measure", "geo_level", "geo_id"])
         .with_columns(
             breakdown=pl.lit(domain.TOTAL_BREAKDOWN),
             category=pl.lit(domain.ALL_CATEGORY),

@@ -9,16 +9,9 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from conftest import (
-    GUNICORN,
-    ROOT,
-    callback_body,
-    free_port,
-    gunicorn_env,
-    router_dep,
-    wait_until,
-)
+from conftest import GUNICORN, ROOT, callback_body, free_port, gunicorn_env, wait_until
 
+from dashboard.dash_wire import router_dep
 from dashboard.server.replies import HIT_HEADER
 
 pytestmark = pytest.mark.redis

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import callback_body, decoded, router_dep
+from conftest import callback_body, decoded
 
+from dashboard.dash_wire import router_dep
 from dashboard.server import replies
 from dashboard.server.replies import HIT_HEADER
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import callback_body, router_dep
+from conftest import callback_body
 
+from dashboard.dash_wire import router_dep
 from dashboard.server.headers import SECURITY_HEADERS
 
 

@@ -152,18 +152,18 @@ def roll_up(county_years: pl.DataFrame, level: str, id_column: str | None) -> pl
     )
 
 
-def with_window(cells: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+def with_window(cells: pl.DataFrame, keys: list[str], window: str = domain.WINDOW) -> pl.DataFrame:
     """Append the whole-window period (sum of the SFYs; null when never opted in)."""
-    window = (
+    window_cells = (
         cells.group_by(keys)
         .agg(value=pl.col("value").sum(), any_value=pl.col("value").is_not_null().any())
         .with_columns(
-            period=pl.lit(domain.WINDOW),
+            period=pl.lit(window),
             value=pl.when(pl.col("any_value")).then(pl.col("value")),
         )
         .drop("any_value")
     )
-    return pl.concat([cells, window.select(cells.columns)])
+    return pl.concat([cells, window_cells.select(cells.columns)])
 
 
 def geography_cells(
@@ -171,6 +171,14 @@ def geography_cells(
 ) -> pl.DataFrame:
     """Return total cells (breakdown 'total') for counties, regions, peer groups and the state."""
     county_years = county_year_cells(records, county_grid(counties, roster))
+    return with_window(
+        geography_years(county_years), ["measure", "geo_level", "geo_id"]
+    ).with_columns(breakdown=pl.lit(domain.TOTAL_BREAKDOWN), category=pl.lit(domain.ALL_CATEGORY))
+
+
+def geography_years(county_years: pl.DataFrame) -> pl.DataFrame:
+    """Return per-SFY totals of every geography from county-year cells (county_fips, region_id,
+    peer_group_id, period, measure, value, opted_in; value null where not opted in)."""
     levels = [
         county_years.select(
             pl.col("county_fips").alias("geo_id"),
@@ -183,10 +191,7 @@ def geography_cells(
         roll_up(county_years, "state", None),
     ]
     columns = ["measure", "geo_level", "geo_id", "period", "value"]
-    cells = pl.concat([frame.select(columns) for frame in levels])
-    return with_window(cells, ["measure", "geo_level", "geo_id"]).with_columns(
-        breakdown=pl.lit(domain.TOTAL_BREAKDOWN), category=pl.lit(domain.ALL_CATEGORY)
-    )
+    return pl.concat([frame.select(columns) for frame in levels])
 
 
 def demographic_cells(records: pl.DataFrame) -> pl.DataFrame:

@@ -16,6 +16,11 @@ def callback_url(app: dash.Dash) -> str:
     return app.config.routes_pathname_prefix + "_dash-update-component"
 
 
+def is_callback_request(app: dash.Dash) -> bool:
+    """Return whether the request being handled is a callback request of the app."""
+    return request.method == "POST" and request.path == callback_url(app)
+
+
 def spec_ids(specs: object) -> list[tuple[object, object]] | None:
     """Return the (id, property) pairs of a list of callback specs, or None if malformed."""
     if not isinstance(specs, list) or not all(isinstance(s, dict) for s in specs):
@@ -51,11 +56,10 @@ def callback_problem(body: object, callback_map: dict) -> str | None:
 def install(app: dash.Dash) -> None:
     """Check callback requests before Dash dispatches them, and log rejected requests."""
     server = app.server
-    endpoint = callback_url(app)
 
     @server.before_request
     def check_callback():
-        if request.path != endpoint or request.method != "POST":
+        if not is_callback_request(app):
             return None
         body = request.get_json(silent=True)
         problem = "body is not JSON" if body is None else callback_problem(body, app.callback_map)

@@ -12,7 +12,7 @@ import dash
 from flask import Response, g, request
 from flask_caching import Cache
 
-from dashboard.server.guard import callback_url
+from dashboard.server.guard import is_callback_request
 from dashboard.server.static import chosen_encoding, compress
 
 HIT_HEADER = "X-Callback-Cache"
@@ -35,11 +35,10 @@ def install(app: dash.Dash, cache: Cache, compressed: bool = False) -> None:
     """Answer callback requests from the cache (`compressed`: in the client's encoding too),
     and cache every successful reply."""
     server = app.server
-    endpoint = callback_url(app)
 
     @server.before_request
     def cached_reply():
-        if request.path != endpoint or request.method != "POST":
+        if not is_callback_request(app):
             return None
         key = "reply:" + hashlib.sha256(request.get_data()).hexdigest()
         reply = cache.get(key)
