@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
@@ -44,13 +45,28 @@ def parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=DEFAULT_SEED, help="seed of the synthetic extract"
     )
     build.add_argument(
+        "--extract-date",
+        type=date.fromisoformat,
+        help="date the records were extracted, YYYY-MM-DD (required with --extract)",
+    )
+    build.add_argument(
+        "--release-date",
+        type=date.fromisoformat,
+        help="release date, YYYY-MM-DD (default: SOURCE_DATE_EPOCH if set, else today in UTC)",
+    )
+    build.add_argument(
+        "--url", help="public address of the release, for its citation (required with --extract)"
+    )
+    build.add_argument(
         "--show-failing-cells",
         action="store_true",
         help="if the disclosure audit fails, list the failing cells and their intervals "
         "(confidential: they are small counts of the extract; keep out of public logs)",
     )
     audit = commands.add_parser(
-        "audit", help="audit a published release directory and print a report"
+        "audit",
+        help="verify a published release directory (files, checksums, tables, CSV = Parquet, "
+        "small counts, suppressed nulls, audit summary), then re-run the disclosure audit",
     )
     audit.add_argument("release", type=Path, nargs="?", default=DEFAULT_OUT)
     synth = commands.add_parser(
@@ -66,12 +82,16 @@ def parser() -> argparse.ArgumentParser:
 def run_build(args: argparse.Namespace) -> int:
     """Build the release with a progress display and a closing summary."""
     from dashboard.build.pipeline import build
+    from dashboard.build.release import edition_of
 
+    seed = args.seed if args.extract is None else None
+    edition = edition_of(seed, args.extract_date, args.release_date, args.url)
     with console.status("starting") as status:
         report = build(
             args.out,
             extract_dir=args.extract,
             seed=args.seed,
+            edition=edition,
             on_stage=lambda name: status.update(f"{name}..."),
             show_failing_cells=args.show_failing_cells,
         )
@@ -89,9 +109,16 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    """Audit a published release; exit 1 if it fails."""
+    """Verify a published release, then audit its suppression; exit 1 if either fails."""
+    from dashboard.data.verify import ReleaseError, verify
     from dashboard.build.audit import audit_release
 
+    try:
+        verify(args.release)
+    except ReleaseError as error:
+        console.print(f"[bold red]release check failed:[/] {error}", soft_wrap=True)
+        return 1
+    print(f"Release check passed: {args.release}")
     result = audit_release(args.release)
     print(result.format())
     return 0 if result.passed else 1
@@ -112,12 +139,13 @@ COMMANDS = {"build": run_build, "audit": run_audit, "synth": run_synth}
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; failures print a clear message and exit non-zero."""
     from dashboard.build.pipeline import BuildError
+    from dashboard.data.verify import ReleaseError
     from dashboard.extract.schema import ExtractError
 
     args = parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (ExtractError, BuildError, FileNotFoundError, ValueError) as error:
+    except (ExtractError, BuildError, ReleaseError, FileNotFoundError, ValueError) as error:
         console.print(f"[bold red]error:[/] {error}")
         console.print("The previous release, if any, is unchanged.")
         return 2

@@ -63,6 +63,7 @@ class Table:
     summary: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
+    notes: str = ""
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -276,6 +277,12 @@ TABLES: tuple[Table, ...] = (
         "category): the cell universe",
         long_count_columns(),
         CELL_KEY,
+        "Sorted by measure (domain order), geo_level (state, region, peer_group, county), geo_id, "
+        "period, breakdown, category. Region, peer-group and state values are totals over the "
+        "counties opted in that fiscal year, precomputed in the build: the app never adds cells "
+        "up. Demographic breakdowns exist only for the state and the measures "
+        + ", ".join(domain.BREAKDOWN_MEASURES)
+        + ".",
     ),
     Table(
         "rates",

@@ -7,12 +7,13 @@ import hashlib
 import json
 import random
 import shutil
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from dashboard import domain, reference
+from dashboard import domain, reference, release_format
 from dashboard.dash_wire import ROUTER_OUTPUT, callback_body, dep_outputs, walk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -256,46 +257,50 @@ def build_fixture_release(out: Path, seed: int = 7) -> Path:
         frame.write_csv(out / f"{name}.csv")
     for name in ("counties.csv", "opt_in_roster.csv", "population.csv"):
         shutil.copy(reference.REFERENCE_DIR / name, out / name)
-    dictionary = pl.DataFrame(
-        [(t, c, str(f.schema[c]), c) for t, f in tables.items() for c in f.columns],
-        schema=["table", "column", "type", "description"],
-        orient="row",
-    )
-    dictionary.write_csv(out / "data_dictionary.csv")
+    release_format.dictionary().write_csv(out / "data_dictionary.csv")
     (out / "README.md").write_text(f"# Fixture release\n\n{domain.SYNTHETIC_NOTICE}\n")
-    (out / "CITATION.cff").write_text('cff-version: 1.2.0\ntitle: "fixture"\n')
+    (out / "CITATION.cff").write_text(
+        f'cff-version: 1.2.0\ntitle: "fixture"\nnotes: "{domain.SYNTHETIC_NOTICE}"\n'
+    )
     n_primary = sum(s == domain.SUPPRESSED for s in statuses)
     audit = {"passed": True, "n_cells": len(statuses), "n_primary": n_primary, "n_complementary": 0}
     (out / "audit.json").write_text(json.dumps(audit, indent=2))
-    write_manifest(out, seed)
+    write_manifest(out)
     return out
 
 
-def write_manifest(out: Path, seed: int = 7) -> None:
-    """Write manifest.json with the rows, bytes and SHA-256 of every other file."""
+FIXTURE_EDITION = release_format.Edition(
+    "synthetic", date(2026, 1, 5), date(2026, 1, 6), "https://example.gov/csec/", 7
+)
+
+
+def write_manifest(out: Path, edition: release_format.Edition = FIXTURE_EDITION) -> None:
+    """Write manifest.json for the files present, and stamp its release id into audit.json
+    (as the build does, or as someone fixing up an altered release would)."""
+    names = sorted(p.name for p in out.iterdir() if p.name != release_format.MANIFEST)
+    checksums = {
+        name: release_format.sha256(out / name) for name in release_format.ID_FILES if name in names
+    }
+    release_id = release_format.release_id(
+        {name: checksums.get(name, "") for name in release_format.ID_FILES}, edition
+    )
+    audit_path = out / "audit.json"
+    if audit_path.is_file():
+        audit = json.loads(audit_path.read_text())
+        audit_path.write_text(json.dumps({**audit, "release_id": release_id}, indent=2))
     files = []
-    for path in sorted(out.iterdir()):
-        if path.name == "manifest.json":
-            continue
-        data = path.read_bytes()
-        rows = data.count(b"\n") - 1 if path.suffix == ".csv" else None
+    for name in names:
+        data = (out / name).read_bytes()
         files.append(
             {
-                "path": path.name,
-                "rows": rows,
+                "path": name,
+                "rows": data.count(b"\n") - 1 if name.endswith(".csv") else None,
                 "bytes": len(data),
                 "sha256": hashlib.sha256(data).hexdigest(),
             }
         )
-    release_id = hashlib.sha256("".join(f["sha256"] for f in files).encode()).hexdigest()[:16]
-    manifest = {
-        "release_id": release_id,
-        "synthetic": True,
-        "seed": seed,
-        "periods": list(domain.PERIODS),
-        "files": files,
-    }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    manifest = {"release_id": release_id, **edition.manifest_fields(), "files": files}
+    (out / release_format.MANIFEST).write_text(json.dumps(manifest, indent=2))
 
 
 @pytest.fixture(scope="session")

@@ -243,14 +243,99 @@ def test_message_reads_as_documented(tmp_path: Path):
 
 
 def test_message_counts_every_offending_row(tmp_path: Path):
-    """When several rows share a problem, the first is located and all are counted."""
+    """When several rows share a problem, the first is located, all are counted and listed."""
     tables = raw_fixture()
     tables["youth"] = tables["youth"].with_columns(sex=pl.lit("F"))
     write_csv(tmp_path, tables)
     with pytest.raises(ExtractError) as caught:
         read_extract(tmp_path)
     assert (caught.value.row, caught.value.rows_affected) == (2, 15)
-    assert str(caught.value).endswith("[15 rows have this problem]")
+    message = str(caught.value)
+    assert "youth.csv, column sex: is not an allowed value" in message and "[15 rows]" in message
+    for line in range(2, 17):
+        assert f"youth.csv line {line}, column sex: 'F' is not an allowed value" in message
+
+
+def test_every_broken_rule_is_reported_in_one_run(tmp_path: Path):
+    """Problems in both tables and several columns come back together, grouped by rule."""
+    tables = raw_fixture()
+    for case in ("unparseable_date", "age_too_high", "duplicate_report_id", "value_not_allowed"):
+        tables = CASES[case].mutate(tables)
+    tables["youth"] = tables["youth"].drop("sex")
+    write_csv(tmp_path, tables)
+    with pytest.raises(ExtractError) as caught:
+        read_extract(tmp_path)
+    message = str(caught.value)
+    assert len(caught.value.problems) == 4  # youth stops at its columns: sex is missing
+    for expected in (
+        "reports.csv line 6, column received_date: '2015-13-01' is not a date",
+        "reports.csv line 14, column age_at_report: '21' is out of range (0 to 20)",
+        "reports.csv line 11, column report_id: 'R003' duplicates line 4",
+        "youth.csv, column sex: missing required column(s): sex",
+    ):
+        assert expected in message
+    assert message.startswith("the extract breaks 4 rule(s)")
+
+
+def test_messages_are_capped_and_every_rule_keeps_an_example(tmp_path: Path):
+    """A thousand bad rows give at most 50 example lines, each rule with its count."""
+    reports = pl.concat([raw_fixture()["reports"]] * 40).with_columns(
+        report_id=pl.format("R{}", pl.int_range(pl.len())),
+        age_at_report=pl.lit("old"),
+        sex=pl.lit("x"),
+    )
+    tables = {**raw_fixture(), "reports": reports}
+    tables["youth"] = set_cell(tables["youth"], 0, "age", "99")
+    write_csv(tmp_path, tables)
+    with pytest.raises(ExtractError) as caught:
+        read_extract(tmp_path)
+    message = str(caught.value)
+    examples = [
+        line for line in message.splitlines() if line.startswith("   ") and "..." not in line
+    ]
+    assert len(examples) == 50
+    assert "reports.csv, column age_at_report: is not a whole number [1,200 rows]" in message
+    assert "reports.csv, column sex: is not an allowed value" in message
+    assert "youth.csv line 2, column age: '99' is out of range" in message
+    assert "... and 1,175 more row(s)" in message
+
+
+def test_non_utf8_byte_names_its_line_and_offset(tmp_path: Path):
+    """A Latin-1 byte in a CSV is located by line and byte offset, not a decoder trace."""
+    write_csv(tmp_path, raw_fixture())
+    path = tmp_path / "reports.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[4] = lines[4].replace(b",", b"\xe9,", 1)
+    path.write_bytes(b"\n".join(lines))
+    offset = len(b"\n".join(lines[:4])) + 1 + lines[4].index(b"\xe9")
+    with pytest.raises(ExtractError) as caught:
+        read_extract(tmp_path)
+    assert (caught.value.file, caught.value.row) == ("reports.csv", 5)
+    message = str(caught.value)
+    assert message.startswith("reports.csv line 5: byte 0xe9 at byte")
+    assert f"(byte offset {offset} of the file) is not UTF-8" in message
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_empty_table_is_refused(tmp_path: Path, fmt: str):
+    """A table with a header and no rows (an export that lost its rows) is refused."""
+    tables = raw_fixture()
+    tables["reports"] = tables["reports"].clear()
+    for table, frame in tables.items():
+        getattr(frame, f"write_{fmt}")(tmp_path / f"{table}.{fmt}")
+    with pytest.raises(ExtractError, match="has no rows") as caught:
+        read_extract(tmp_path)
+    assert caught.value.file == f"reports.{fmt}"
+    assert "must not publish zeros" in str(caught.value)
+
+
+def test_empty_county_year_universe_is_refused():
+    """A roster with no county in the program leaves nothing to count: refused."""
+    from dashboard.reference import load_roster
+
+    roster = load_roster().with_columns(opted_in=pl.lit(False))
+    with pytest.raises(ExtractError, match="county-year universe is empty"):
+        read_extract(FIXTURE, roster=roster)
 
 
 def test_both_formats_of_one_table_is_an_error(tmp_path: Path):

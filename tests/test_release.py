@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -19,27 +20,32 @@ from dashboard.build.publish import public_tables
 from dashboard.build.relations import derive_relations
 from dashboard.build.suppress import suppress
 from dashboard.cli import main
+from dashboard.data.verify import verify
 from dashboard.extract import schema
+from dashboard.extract.schema import ExtractError
 from dashboard.reference import REFERENCE_DIR
+from dashboard.release_format import Edition
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE = ROOT / "data" / "aggregates"
 FIXTURE_EXTRACT = ROOT / "tests" / "fixtures" / "extract_small"
 GOLDEN = ROOT / "tests" / "golden" / "extract_small"
 COUNT_TABLES = ("cells", "funnel_wide", "youth_wide", "demographics")
-
-
-@pytest.fixture(scope="module")
-def rebuilt(tmp_path_factory) -> Path:
-    """Return a fresh build of the demo release into a temporary directory."""
-    out = tmp_path_factory.mktemp("rebuild") / "aggregates"
-    build(out)
-    return out
+REAL = Edition("extract", date(2026, 3, 2), date(2026, 3, 9), "https://data.example.gov/csec/")
+REAL_DATES = ["--extract-date", "2026-03-02", "--url", "https://data.example.gov/csec/"]
 
 
 def manifest(directory: Path) -> dict:
     """Return a release's manifest."""
     return json.loads((directory / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory) -> Path:
+    """Return a fresh build of the demo release (with the committed one's dates)."""
+    out = tmp_path_factory.mktemp("rebuild") / "aggregates"
+    build(out, edition=Edition.of(manifest(RELEASE)))
+    return out
 
 
 def count_columns(frame: pl.DataFrame) -> list[str]:
@@ -101,7 +107,13 @@ def test_every_data_file_says_synthetic():
         assert set(pl.read_parquet(path)["data_source"]) == {domain.SYNTHETIC_TAG}, path.name
     for name in ("README.md", "CITATION.cff"):
         assert domain.SYNTHETIC_NOTICE in (RELEASE / name).read_text()
-    assert manifest(RELEASE)["synthetic"] is True
+    assert manifest(RELEASE)["provenance"] == "synthetic"
+
+
+def test_committed_release_passes_the_verifier():
+    verified = verify(RELEASE)
+    assert verified.manifest["data_license"] == "CC-BY-4.0"
+    assert verified.audit["passed"] is True
 
 
 def test_data_dictionary_describes_every_column():
@@ -184,7 +196,7 @@ def test_fixture_too_small_to_protect_is_refused_and_nothing_written(tmp_path):
 
 def test_cli_lists_failing_cells_only_when_asked(tmp_path, capsys):
     out = tmp_path / "aggregates"
-    args = ["build", "--extract", str(FIXTURE_EXTRACT), "--out", str(out)]
+    args = ["build", "--extract", str(FIXTURE_EXTRACT), "--out", str(out), *REAL_DATES]
     assert main(args) == 2
     assert "interval_b" not in capsys.readouterr().err
     assert main([*args, "--show-failing-cells"]) == 2
@@ -205,13 +217,47 @@ def test_cli_build_with_bad_extract_fails_clearly_and_keeps_release(tmp_path, ca
     row[header.index("county_fips")] = "06999"
     reports[2] = ",".join(row)
     (bad / "reports.csv").write_text("\n".join(reports) + "\n")
-    assert main(["build", "--extract", str(bad), "--out", str(out)]) == 2
+    assert main(["build", "--extract", str(bad), "--out", str(out), *REAL_DATES]) == 2
     message = capsys.readouterr().err
     assert "reports.csv" in message
     assert "line 3" in message
     assert "county_fips" in message
     assert "06999" in message
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+@pytest.mark.parametrize("kind", ["header only", "no opted-in county"])
+def test_cli_build_refuses_an_export_that_lost_its_rows(tmp_path, capsys, kind):
+    out = tmp_path / "aggregates"
+    shutil.copytree(RELEASE, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    extract = tmp_path / "extract"
+    shutil.copytree(FIXTURE_EXTRACT, extract)
+    args = ["build", "--extract", str(extract), "--out", str(out), *REAL_DATES]
+    if kind == "header only":
+        reports = extract / "reports.csv"
+        reports.write_text(reports.read_text().splitlines()[0] + "\n")
+        expected = "reports.csv: has no rows"
+    else:
+        expected = "county-year universe is empty"
+    reference_dir = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, reference_dir)
+    roster = pl.read_csv(reference_dir / "opt_in_roster.csv")
+    if kind == "no opted-in county":
+        roster.with_columns(opted_in=pl.lit(False)).write_csv(reference_dir / "opt_in_roster.csv")
+    with pytest.raises(ExtractError, match=expected):
+        build(out, extract_dir=extract, reference_dir=reference_dir, edition=REAL)
+    if kind == "header only":
+        assert main(args) == 2
+        assert "must not publish zeros" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_cli_build_of_a_real_extract_needs_its_dates_and_url(tmp_path, capsys):
+    out = tmp_path / "aggregates"
+    assert main(["build", "--extract", str(FIXTURE_EXTRACT), "--out", str(out)]) == 2
+    assert "--extract-date" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_cli_audit_passes_on_committed_release(capsys):

@@ -18,8 +18,9 @@ from dashboard.build.relations import derive_relations
 from dashboard.build.release import write_release
 from dashboard.build.suppress import suppress
 from dashboard.extract import schema, synth
+from dashboard.release_format import EXTRACT_TAG, Edition
 
-REAL_EXTRACT_TAG = "record-level extract supplied to the build"
+REAL_EXTRACT_TAG = EXTRACT_TAG
 
 
 AUDIT_HINT = (
@@ -75,6 +76,7 @@ def build(
     reference_dir: Path = reference.REFERENCE_DIR,
     on_stage: Callable[[str], None] | None = None,
     show_failing_cells: bool = False,
+    edition: Edition | None = None,
 ) -> BuildReport:
     """Run the whole build and write the release to `out`; return timings and figures.
 
@@ -115,7 +117,9 @@ def build(
         source = domain.SYNTHETIC_TAG if extract_dir is None else REAL_EXTRACT_TAG
         tables = public_tables(suppressed, counties, roster, ref["population"], source)
         assert_no_small_published(tables)
-        write_release(out, tables, ref, result.to_dict(), seed if extract_dir is None else None)
+        write_release(
+            out, tables, ref, result.to_dict(), seed if extract_dir is None else None, edition
+        )
     report.figures = {
         "reports": extract.reports.height,
         "youth": extract.youth.height,

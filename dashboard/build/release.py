@@ -1,44 +1,65 @@
-"""Write the release directory atomically: data files, documents, audit summary, manifest."""
+"""Write the release directory atomically: tables, documents, audit summary, manifest.
+
+Every file is the one `dashboard.release_format` declares; the staged release must pass the
+verifier (`dashboard.data.verify`) before it replaces the last good one.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
 
-from dashboard import domain
-from dashboard.build.dictionary import data_dictionary
+from dashboard import release_format as fmt
 from dashboard.build.release_docs import citation_cff, readme
+from dashboard.data.verify import verify
 
-DATA_TABLES = ("cells", "rates", "funnel_wide", "youth_wide", "demographics")
-REFERENCE_TABLES = ("counties", "opt_in_roster", "population")
-
-
-def sha256(path: Path) -> str:
-    """Return the hex SHA-256 of a file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+DEMO_URL = "https://example.gov/csec/"
 
 
-def write_table(
-    frame: pl.DataFrame, directory: Path, name: str, parquet: bool
-) -> list[tuple[str, int]]:
-    """Write one table as CSV (and Parquet); return (file name, rows) pairs."""
-    frame.write_csv(directory / f"{name}.csv")
-    written = [(f"{name}.csv", frame.height)]
-    if parquet:
-        frame.write_parquet(directory / f"{name}.parquet", compression="zstd", statistics=False)
-        written.append((f"{name}.parquet", frame.height))
-    return written
+def today() -> date:
+    """Return the build date: SOURCE_DATE_EPOCH if set (reproducible builds), else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return moment.date()
 
 
-def release_id_of(directory: Path, files: list[tuple[str, int]]) -> str:
-    """Return a short content id derived from the data files' checksums."""
-    digest = hashlib.sha256("".join(sha256(directory / name) for name, _ in files).encode())
-    return digest.hexdigest()[:12]
+def edition_of(
+    seed: int | None,
+    extract_date: date | None = None,
+    release_date: date | None = None,
+    url: str | None = None,
+) -> fmt.Edition:
+    """Return the edition of a build; a real extract must name its extract date and URL."""
+    release_date = release_date or today()
+    if seed is not None:
+        return fmt.Edition(
+            "synthetic", extract_date or release_date, release_date, url or DEMO_URL, seed
+        )
+    if extract_date is None or url is None:
+        raise ValueError(
+            "a release from a real extract needs its extract date and public URL "
+            "(csec build --extract DIR --extract-date YYYY-MM-DD --url URL)"
+        )
+    return fmt.Edition("extract", extract_date, release_date, url)
+
+
+def write_table(frame: pl.DataFrame, directory: Path, table: fmt.Table) -> None:
+    """Write one table in each of its formats, after checking its declared columns and types."""
+    if frame.schema != pl.Schema(table.schema):
+        raise ValueError(
+            f"{table.name} does not match its declaration in release_format: "
+            f"{dict(frame.schema)} != {table.schema}"
+        )
+    for name in table.files:
+        if name.endswith(".parquet"):
+            frame.write_parquet(directory / name, compression="zstd", statistics=False)
+        else:
+            frame.write_csv(directory / name)
 
 
 def write_json(path: Path, payload: dict) -> None:
@@ -47,48 +68,34 @@ def write_json(path: Path, payload: dict) -> None:
 
 
 def write_contents(
-    directory: Path,
-    tables: dict[str, pl.DataFrame],
-    reference: dict[str, pl.DataFrame],
-    audit: dict,
-    seed: int | None,
+    directory: Path, tables: dict[str, pl.DataFrame], audit: dict, edition: fmt.Edition
 ) -> None:
     """Write every file of the release into an empty directory."""
-    files: list[tuple[str, int]] = []
-    for name in DATA_TABLES:
-        files += write_table(tables[name], directory, name, parquet=True)
-    for name in REFERENCE_TABLES:
-        files += write_table(reference[name], directory, name, parquet=False)
-    release_id = release_id_of(directory, files)
-    dictionary = data_dictionary({**{n: tables[n] for n in DATA_TABLES}, **reference})
-    files += write_table(dictionary, directory, "data_dictionary", parquet=False)
-    documents = {
-        "README.md": readme(release_id, seed, audit),
-        "CITATION.cff": citation_cff(release_id),
-    }
-    for name, text in documents.items():
-        (directory / name).write_text(text, encoding="utf-8")
-        files.append((name, text.count("\n")))
-    write_json(directory / "audit.json", {"release_id": release_id, **audit})
-    files.append(("audit.json", 0))
-    write_json(
-        directory / "manifest.json",
+    frames = {**tables, "data_dictionary": fmt.dictionary()}
+    for table in fmt.TABLES:
+        write_table(frames[table.name], directory, table)
+    release_id = fmt.release_id(
+        {name: fmt.sha256(directory / name) for name in fmt.ID_FILES}, edition
+    )
+    illustrative = (tables["opt_in_roster"]["basis"] == "illustrative").any()
+    (directory / "README.md").write_text(
+        readme(release_id, edition, audit, illustrative), encoding="utf-8"
+    )
+    (directory / "CITATION.cff").write_text(citation_cff(release_id, edition), encoding="utf-8")
+    write_json(directory / "audit.json", {**audit, "release_id": release_id})
+    rows = {name: frames[t.name].height for t in fmt.TABLES for name in t.files}
+    files = [
         {
-            "release_id": release_id,
-            "synthetic": seed is not None,
-            "seed": seed,
-            "notice": domain.SYNTHETIC_NOTICE if seed is not None else "",
-            "periods": list(domain.PERIODS),
-            "files": [
-                {
-                    "path": name,
-                    "rows": rows,
-                    "bytes": (directory / name).stat().st_size,
-                    "sha256": sha256(directory / name),
-                }
-                for name, rows in sorted(files)
-            ],
-        },
+            "path": name,
+            "rows": rows.get(name),
+            "bytes": (directory / name).stat().st_size,
+            "sha256": fmt.sha256(directory / name),
+        }
+        for name in fmt.FILES
+    ]
+    write_json(
+        directory / fmt.MANIFEST,
+        {"release_id": release_id, **edition.manifest_fields(), "files": files},
     )
 
 
@@ -112,14 +119,20 @@ def write_release(
     reference: dict[str, pl.DataFrame],
     audit: dict,
     seed: int | None,
+    edition: fmt.Edition | None = None,
 ) -> Path:
-    """Write the release to a staging directory, then swap it in; the old release survives failures."""
+    """Write and verify the release in a staging directory, then swap it in.
+
+    The last good release stays in place on any failure, including a failed verification.
+    """
+    edition = edition or edition_of(seed)
     recover(target)
     temporary, backup = staging_paths(target)
     temporary.mkdir(parents=True)
     try:
-        write_contents(temporary, tables, reference, audit, seed)
+        write_contents(temporary, {**tables, **reference}, audit, edition)
         os.sync()
+        verify(temporary)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise

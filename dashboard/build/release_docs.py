@@ -1,18 +1,33 @@
-"""Text documents of the release: README.md and CITATION.cff."""
+"""Text documents of the release (README.md, CITATION.cff) and docs/release-schema.md.
+
+Run `python -m dashboard.build.release_docs > docs/release-schema.md` after changing the
+release format (a test keeps the two equal).
+"""
 
 from __future__ import annotations
 
 from dashboard import domain
+from dashboard import release_format as fmt
 
 TITLE = "California Opt-In CSEC Program dashboard: county and statewide aggregates"
+AUTHORS = "CSEC dashboard contributors"
+CALIBRATION = (
+    "Hammond, I., Wiegmann, W., Magruder, J., et al. (2023). *Evaluation of California's "
+    "Commercially Sexually Exploited Children Program.* Washington, DC: Urban Institute."
+)
 
-README = """# {title}
-
-> **{notice}.** Real county child-welfare records are confidential; none are public. These
+SYNTHETIC_INTRO = """> **{notice}.** Real county child-welfare records are confidential; none are public. These
 > files were generated from a seeded synthetic extract (seed {seed}) calibrated to the statewide
 > figures of the Urban Institute's 2023 evaluation. A real extract in the documented schema
 > goes through exactly the same build.
+"""
+EXTRACT_INTRO = """These counts were aggregated from a confidential record-level extract of county
+child-welfare records; only the suppressed aggregates below are public.
+"""
 
+README = """# {title}
+
+{intro}
 ## What is here
 Counts of commercial sexual exploitation (CSE) reports and of young people identified with a
 documented CSE concern, in California counties that had opted in to the Opt-In CSEC Program
@@ -21,15 +36,14 @@ documented CSE concern, in California counties that had opted in to the Opt-In C
 
 | file | what |
 |---|---|
-| `cells.csv` / `.parquet` | every published count, long form (one row per measure, geography, period, breakdown, category) |
-| `rates.csv` / `.parquet` | screen-in and disposition rates, confirmed share and rates per 100,000 residents, each with its numerator and denominator |
-| `funnel_wide.csv` / `.parquet` | the report funnel, one row per geography and period |
-| `youth_wide.csv` / `.parquet` | young people identified by CSEC status, placement context and case status, one row per geography and period |
-| `demographics.csv` / `.parquet` | statewide breakdowns by age group, sex and race/ethnicity |
-| `counties.csv`, `opt_in_roster.csv`, `population.csv` | reference tables (the roster is **illustrative**) |
-| `data_dictionary.csv` | every column of every table |
-| `audit.json` | the disclosure-control audit of this release |
-| `manifest.json` | row counts and SHA-256 checksums of every file |
+{files}| `manifest.json` | release id, dates, licences, row counts and SHA-256 checksums of every file |
+
+## Dates and licence
+- {extract_line}: {extract_date}. Release built: {release_date}. Release {release_id}.
+- Published at {url}.
+- The data (every file here) are licensed under the {data_license}: {data_license_url}.
+  Credit: "{authors}, {title}, release {release_id}".
+- The code that builds and serves them is licensed under the MIT licence.
 
 ## Counting rules
 - A report is counted in the county and SFY in which it was received. Screened in and
@@ -44,8 +58,7 @@ documented CSE concern, in California counties that had opted in to the Opt-In C
   child-welfare system in participating counties, not how many young people experienced CSE.
 - Rates per 100,000 are per residents of all ages (Census Vintage 2019 estimates; 2019 carried
   forward to SFY 2020-21 and 2021-22). Seven-year rates are average annual rates.
-- {roster_notice}.
-
+{roster_line}
 ## Suppression
 Counts from 1 to 10 are suppressed, at every level, and so are further counts from which a
 suppressed count could be worked out by adding or subtracting published figures
@@ -58,30 +71,35 @@ are. A linear-programming audit checks every suppressed value before the release
 
 ## Citation
 {citation}
-
-Source of the calibration figures: Hammond, I., Wiegmann, W., Magruder, J., et al. (2023).
-*Evaluation of California's Commercially Sexually Exploited Children Program.* Washington, DC:
-Urban Institute.
-"""
+{calibration}"""
 
 CITATION_CFF = """cff-version: 1.2.0
-message: "If you use these data, please cite them as below. They are SYNTHETIC demonstration data."
-title: "{title} (synthetic demonstration release {release})"
+message: "If you use these data, please cite them as below.{message_note}"
+title: "{title}"
 type: dataset
 version: "{release}"
+date-released: "{release_date}"
+url: "{url}"
 authors:
-  - name: "CSEC dashboard contributors"
-license: MIT
-notes: "{notice}"
+  - name: "{authors}"
+license: {license}
+notes: "{notes}"
 """
 
 
-def citation_text(release_id: str) -> str:
+def release_title(release_id: str, edition: fmt.Edition) -> str:
+    """Return the title of one release (says synthetic only for a synthetic one)."""
+    kind = "synthetic demonstration release" if edition.synthetic else "release"
+    return f"{TITLE} ({kind} {release_id})"
+
+
+def citation_text(release_id: str, edition: fmt.Edition) -> str:
     """Return the plain-text citation of a release."""
-    return (
-        f"CSEC dashboard contributors. {TITLE}. Synthetic demonstration release {release_id}. "
-        f"{domain.SYNTHETIC_NOTICE}."
+    text = (
+        f"{AUTHORS} ({edition.release_date.year}). {release_title(release_id, edition)}. "
+        f"Released {edition.release_date}; records extracted {edition.extract_date}. {edition.url}"
     )
+    return f"{text}. {domain.SYNTHETIC_NOTICE}." if edition.synthetic else f"{text}."
 
 
 def audit_line(audit: dict) -> str:
@@ -89,25 +107,115 @@ def audit_line(audit: dict) -> str:
     verdict = "passed" if audit.get("passed") else "FAILED"
     return (
         f"it {verdict} on {audit.get('n_cells', 0):,} cells "
-        f"({audit.get('n_primary', 0):,} primary and {audit.get('n_complementary', 0):,} "
-        "complementary suppressions)."
+        f"({audit.get('n_suppressed', 0):,} suppressed)."
     )
 
 
-def readme(release_id: str, seed: int | None, audit: dict) -> str:
+def file_rows() -> str:
+    """Return the README's table of files, one row per table and document of the format."""
+    rows = []
+    for table in fmt.TABLES:
+        names = " / ".join(f"`{name}`" for name in table.files)
+        rows.append(f"| {names} | {table.summary} |\n")
+    rows += [f"| `{doc.name}` | {doc.summary} |\n" for doc in fmt.DOCUMENTS]
+    return "".join(rows)
+
+
+def readme(release_id: str, edition: fmt.Edition, audit: dict, roster_illustrative: bool) -> str:
     """Return the release README."""
+    intro = (
+        SYNTHETIC_INTRO.format(notice=domain.SYNTHETIC_NOTICE, seed=edition.seed)
+        if edition.synthetic
+        else EXTRACT_INTRO
+    )
     return README.format(
         title=TITLE,
-        notice=domain.SYNTHETIC_NOTICE,
-        seed=seed if seed is not None else "none (real extract)",
+        intro=intro,
         first=domain.SFYS[0],
         last=domain.SFYS[-1],
-        roster_notice=domain.ROSTER_NOTICE,
+        files=file_rows(),
+        extract_line="Synthetic extract generated" if edition.synthetic else "Records extracted",
+        extract_date=edition.extract_date,
+        release_date=edition.release_date,
+        release_id=release_id,
+        url=edition.url,
+        data_license=fmt.DATA_LICENSE_NAME,
+        data_license_url=fmt.DATA_LICENSE_URL,
+        authors=AUTHORS,
+        roster_line=f"- {domain.ROSTER_NOTICE}.\n" if roster_illustrative else "",
         audit_line=audit_line(audit),
-        citation=citation_text(release_id),
+        citation=citation_text(release_id, edition),
+        calibration=f"\nSource of the calibration figures: {CALIBRATION}\n"
+        if edition.synthetic
+        else "",
     )
 
 
-def citation_cff(release_id: str) -> str:
-    """Return the CITATION.cff of a release."""
-    return CITATION_CFF.format(title=TITLE, release=release_id, notice=domain.SYNTHETIC_NOTICE)
+def citation_cff(release_id: str, edition: fmt.Edition) -> str:
+    """Return the CITATION.cff of a release (data licence; the code's licence in the notes)."""
+    licences = (
+        f"Data licensed {fmt.DATA_LICENSE_NAME}; the code that built them is licensed "
+        f"{fmt.CODE_LICENSE}. Records extracted {edition.extract_date}."
+    )
+    return CITATION_CFF.format(
+        message_note=" They are SYNTHETIC demonstration data." if edition.synthetic else "",
+        title=release_title(release_id, edition),
+        release=release_id,
+        release_date=edition.release_date,
+        url=edition.url,
+        authors=AUTHORS,
+        license=fmt.DATA_LICENSE,
+        notes=f"{domain.SYNTHETIC_NOTICE}. {licences}" if edition.synthetic else licences,
+    )
+
+
+SCHEMA_INTRO = """# The published release (`data/aggregates/`)
+
+Generated from `dashboard/release_format.py` by
+`python -m dashboard.build.release_docs > docs/release-schema.md`; do not edit by hand.
+
+The only thing the web app reads. The directory holds exactly the files below and
+`manifest.json`, which lists each with its SHA-256. Vocabulary (measure ids, categories,
+periods, statuses) is defined once in `dashboard/domain.py`. One verifier
+(`dashboard/data/verify.py`) checks a release before the build swaps it in, when the app starts
+and in `csec audit`: exactly these files, every checksum, every table against the columns and
+types below, every CSV equal to its Parquet twin, the roles of the columns (a value only where
+its status is published, no published count from 1 to 10), the wide tables and rates against
+`cells`, wording that says synthetic exactly when the release is, and a passed audit.
+"""
+
+
+def schema_markdown() -> str:
+    """Return docs/release-schema.md: files, columns, types, roles and manifest keys."""
+    lines = [SCHEMA_INTRO, "## Column roles", "| role | meaning |", "|---|---|"]
+    lines += [f"| `{role}` | {meaning} |" for role, meaning in fmt.ROLES.items()]
+    lines += ["", "## Files", "| file | what |", "|---|---|"]
+    lines += [row.rstrip("\n") for row in file_rows().splitlines()]
+    lines.append("| `manifest.json` | the manifest (keys below) |")
+    for table in fmt.TABLES:
+        formats = " + ".join(fmt.FORMATS[table.kind])
+        lines += ["", f"## `{table.name}` ({formats}, {table.kind})", f"{table.summary}."]
+        if table.key:
+            lines.append(f"One row per {', '.join(f'`{k}`' for k in table.key)}.")
+        if table.notes:
+            lines.append(table.notes)
+        lines += ["", "| column | type | role | description |", "|---|---|---|---|"]
+        for column in table.columns:
+            role = column.role + (f" (status: `{column.status}`)" if column.status else "")
+            lines.append(f"| `{column.name}` | {column.dtype} | {role} | {column.description} |")
+    lines += ["", "## `manifest.json`", "| key | type | what |", "|---|---|---|"]
+    for key, (kind, what) in fmt.MANIFEST_KEYS.items():
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        names = " or ".join("null" if k is type(None) else k.__name__ for k in kinds)
+        lines.append(f"| `{key}` | {names} | {what} |")
+    lines += [
+        "",
+        "Each entry of `files`: " + ", ".join(f"`{k}`" for k in fmt.FILE_KEYS) + ".",
+        f"The data are licensed {fmt.DATA_LICENSE_NAME}; the code is licensed {fmt.CODE_LICENSE}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(schema_markdown(), end="")

@@ -1,4 +1,4 @@
-"""The whole release as one zip, and a SHA256SUMS file, built from the manifest's file list."""
+"""The whole release as one zip, and a SHA256SUMS file: the format's files and the manifest."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import functools
 import io
 import zipfile
 
+from dashboard import release_format as fmt
 from dashboard.data.release import Release
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # zip entries carry no build time: same release, same bytes
@@ -26,8 +27,7 @@ def release_zip(release: Release) -> bytes:
     """Return a deterministic zip of the manifest's files, manifest.json and SHA256SUMS."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        names = [entry["path"] for entry in release.files] + ["manifest.json"]
-        for name in names:
+        for name in (*fmt.FILES, fmt.MANIFEST):
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, (release.directory / name).read_bytes())
@@ -45,5 +45,5 @@ def served_files(release: Release) -> dict[str, str]:
         "md": "text/markdown",
         "cff": "text/plain",
     }
-    names = [entry["path"] for entry in release.files] + ["manifest.json"]
+    names = (*fmt.FILES, fmt.MANIFEST)
     return {name: types.get(name.rsplit(".", 1)[-1], "application/octet-stream") for name in names}

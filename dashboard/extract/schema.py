@@ -2,15 +2,17 @@
 
 An extract is a directory holding `reports.csv` or `reports.parquet` and `youth.csv` or
 `youth.parquet`. `read_extract` reads and validates one; `validate` checks frames already in
-memory. Both return typed frames (see `REPORTS_SCHEMA`, `YOUTH_SCHEMA`) or raise
-`ExtractError` naming the file, the row, the column and the offending value of the first
-problem found. Every check is a vectorised polars expression over the whole column.
+memory. Both return typed frames (see `REPORTS_SCHEMA`, `YOUTH_SCHEMA`) or raise one
+`ExtractError` listing every broken rule of the whole extract, each with the number of rows
+that break it and examples naming the file, the row, the column and the offending value (at
+most `MAX_MESSAGES` examples in all). Every check is a vectorised polars expression over the
+whole column.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -38,6 +40,8 @@ ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 WHOLE_NUMBER = r"^-?\d+$"
 BLANK = r"^\s*$"
 FORMATS = ("csv", "parquet")
+MAX_MESSAGES = 50
+EXPORT_HINT = "an export that lost its rows must not publish zeros"
 
 Kind = Literal["id", "county", "date", "age", "code"]
 
@@ -95,41 +99,6 @@ REPORTS_SCHEMA: dict[str, pl.DataType] = {c.name: dtype_of(c) for c in REPORT_CO
 YOUTH_SCHEMA: dict[str, pl.DataType] = {c.name: dtype_of(c) for c in YOUTH_COLUMNS}
 
 
-class ExtractError(ValueError):
-    """A problem in an extract, located by file, row (as a person counts it), column and value."""
-
-    def __init__(
-        self,
-        file: str,
-        detail: str,
-        *,
-        row: int | None = None,
-        column: str | None = None,
-        value: str | None = None,
-        row_word: str = "line",
-        rows_affected: int = 0,
-    ) -> None:
-        self.file = file
-        self.row = row
-        self.column = column
-        self.value = value
-        self.detail = detail
-        self.rows_affected = rows_affected
-        where = file if row is None else f"{file} {row_word} {row}"
-        if column is not None:
-            where += f", column {column}"
-        more = f" [{rows_affected:,} rows have this problem]" if rows_affected > 1 else ""
-        super().__init__(f"{where}: {detail}{more}")
-
-
-@dataclass
-class Extract:
-    """A validated record-level extract: one frame per table."""
-
-    reports: pl.DataFrame
-    youth: pl.DataFrame
-
-
 @dataclass(frozen=True)
 class Source:
     """Where a table came from, and how its rows are numbered for a person reading the file.
@@ -141,27 +110,6 @@ class Source:
     file: str
     row_word: str
     first_row: int
-
-    def error(
-        self,
-        detail: str,
-        *,
-        index: int | None = None,
-        column: str | None = None,
-        value: str | None = None,
-        rows_affected: int = 0,
-    ) -> ExtractError:
-        """Return the error for a problem at data-row `index` (0-based) of this table."""
-        row = None if index is None else index + self.first_row
-        return ExtractError(
-            self.file,
-            detail,
-            row=row,
-            column=column,
-            value=value,
-            row_word=self.row_word,
-            rows_affected=rows_affected,
-        )
 
     def line_of(self, index: int) -> str:
         """Return how a person names data-row `index` (0-based): "line 4" or "row 3"."""
@@ -176,6 +124,141 @@ def csv_source(table: str) -> Source:
 def frame_source(file: str) -> Source:
     """Return the source of a table read from Parquet or memory (rows counted from 1)."""
     return Source(file, "row", 1)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One offending row of a rule: its 0-based data-row index, raw value and message."""
+
+    index: int | None
+    value: str | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule in one column of one table: how many rows break it, and examples."""
+
+    source: Source
+    column: str | None
+    rule: str
+    rows_affected: int
+    examples: tuple[Example, ...]
+
+    def where(self, example: Example) -> str:
+        """Return "<file> line <n>, column <c>" for an example (parts that apply)."""
+        text = self.source.file
+        if example.index is not None:
+            text += f" {self.source.line_of(example.index)}"
+        return text + (f", column {self.column}" if self.column is not None else "")
+
+    def line(self, example: Example) -> str:
+        """Return the message of one example."""
+        return f"{self.where(example)}: {example.detail}"
+
+    def heading(self) -> str:
+        """Return the rule with its file, column and count of offending rows."""
+        column = f", column {self.column}" if self.column is not None else ""
+        plural = "row" if self.rows_affected == 1 else "rows"
+        rows = f" [{self.rows_affected:,} {plural}]" if self.rows_affected else ""
+        return f"{self.source.file}{column}: {self.rule}{rows}"
+
+
+def shown_examples(problems: list[Problem], cap: int = MAX_MESSAGES) -> list[int]:
+    """Return how many examples of each problem to show: every rule first, at most `cap` in all."""
+    shown = [0] * len(problems)
+    left = cap
+    while left:
+        progressed = False
+        for i, problem in enumerate(problems):
+            if left and shown[i] < len(problem.examples):
+                shown[i] += 1
+                left -= 1
+                progressed = True
+        if not progressed:
+            break
+    return shown
+
+
+def report(problems: list[Problem]) -> str:
+    """Return the message of a failed validation: one line, or every rule with its examples."""
+    first = problems[0]
+    if len(problems) == 1 and first.rows_affected <= 1:
+        return first.line(first.examples[0])
+    counts = shown_examples(problems)
+    total = sum(p.rows_affected for p in problems)
+    lines = [
+        f"the extract breaks {len(problems)} rule(s) in {total:,} row(s); showing "
+        f"{sum(counts)} message(s) (at most {MAX_MESSAGES}). Fix them all, then run again:"
+    ]
+    for number, (problem, count) in enumerate(zip(problems, counts, strict=True), start=1):
+        lines.append(f"{number}. {problem.heading()}")
+        lines += [f"   {problem.line(example)}" for example in problem.examples[:count]]
+        if count < problem.rows_affected and problem.rows_affected > 1:
+            lines.append(f"   ... and {problem.rows_affected - count:,} more row(s)")
+    return "\n".join(lines)
+
+
+class ExtractError(ValueError):
+    """A bad extract: every broken rule (`problems`); `file`, `row`, `column`, `value`, `detail`
+    and `rows_affected` locate the first one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = problems[0]
+        example = first.examples[0]
+        self.file = first.source.file
+        self.row = None if example.index is None else example.index + first.source.first_row
+        self.column = first.column
+        self.value = example.value
+        self.detail = example.detail
+        self.rows_affected = first.rows_affected
+        super().__init__(report(problems))
+
+
+@dataclass
+class Problems:
+    """The broken rules found so far in one validation run."""
+
+    found: list[Problem] = field(default_factory=list)
+
+    def whole(self, source: Source, detail: str, column: str | None = None) -> None:
+        """Record a problem of a whole file or column (no row to point at)."""
+        self.found.append(Problem(source, column, detail, 0, (Example(None, None, detail),)))
+
+    def rows(
+        self,
+        mask: pl.Series,
+        source: Source,
+        raw: pl.Series,
+        rule: str,
+        detail: Callable[[int, str], str] | None = None,
+        column: str | None = None,
+    ) -> None:
+        """Record the rows where `mask` is true, quoting the raw value of the first few."""
+        mask = mask.fill_null(False)
+        count = int(mask.sum())
+        if not count:
+            return
+        detail = detail or (lambda _, value: f"'{value}' {rule}")
+        examples = tuple(
+            Example(index, text_at(raw, index), detail(index, text_at(raw, index)))
+            for index in mask.arg_true().head(MAX_MESSAGES).to_list()
+        )
+        self.found.append(Problem(source, column or raw.name, rule, count, examples))
+
+    def raise_any(self) -> None:
+        """Raise one ExtractError listing every problem found, if there is any."""
+        if self.found:
+            raise ExtractError(self.found)
+
+
+@dataclass
+class Extract:
+    """A validated record-level extract: one frame per table."""
+
+    reports: pl.DataFrame
+    youth: pl.DataFrame
 
 
 @dataclass(frozen=True)
@@ -209,36 +292,10 @@ def sfy_start_year(dates: pl.Expr) -> pl.Expr:
     return dates.dt.year() - (dates.dt.month() < 7).cast(pl.Int32)
 
 
-def first_index(mask: pl.Series) -> int | None:
-    """Return the position of the first true value of a boolean series, or None."""
-    mask = mask.fill_null(False)
-    return int(mask.arg_max()) if mask.any() else None
-
-
 def text_at(series: pl.Series, index: int) -> str:
     """Return a cell as the text a person sees: empty string for a missing value."""
     value = series[index]
     return "" if value is None else str(value)
-
-
-def fail_where(
-    mask: pl.Series,
-    source: Source,
-    raw: pl.Series,
-    detail: Callable[[str], str],
-) -> None:
-    """Raise for the first row where `mask` is true, quoting that row's raw value."""
-    index = first_index(mask)
-    if index is None:
-        return
-    value = text_at(raw, index)
-    raise source.error(
-        detail(value),
-        index=index,
-        column=raw.name,
-        value=value,
-        rows_affected=int(mask.fill_null(False).sum()),
-    )
 
 
 def is_empty(raw: pl.Series) -> pl.Series:
@@ -253,178 +310,205 @@ def as_text(raw: pl.Series) -> pl.Series:
     return raw if raw.dtype == pl.String else raw.cast(pl.String)
 
 
-def parse_date(raw: pl.Series, source: Source) -> pl.Series:
-    """Return a date column, failing on text that is not an ISO date or lies outside the window."""
+def keep(series: pl.Series, bad: pl.Series) -> pl.Series:
+    """Return the series with the values of bad rows set to null (checked no further)."""
+    return series.set(bad.fill_null(False), None) if bad.any() else series
+
+
+def parse_date(raw: pl.Series, source: Source, problems: Problems) -> pl.Series:
+    """Return a date column; bad dates (not ISO, outside the window) are recorded and nulled."""
     if raw.dtype == pl.Date:
         parsed = raw
     else:
         text = as_text(raw)
         parsed = text.str.to_date("%Y-%m-%d", strict=False)
-        unparseable = parsed.is_null() | ~text.str.contains(ISO_DATE)
-        fail_where(
-            unparseable, source, raw, lambda v: f"'{v}' is not a date in the form yyyy-mm-dd"
-        )
+        unparseable = ~is_empty(raw) & (parsed.is_null() | ~text.str.contains(ISO_DATE))
+        problems.rows(unparseable, source, raw, "is not a date in the form yyyy-mm-dd")
+        parsed = keep(parsed, unparseable)
     outside = (parsed < WINDOW_START) | (parsed > WINDOW_END)
-    fail_where(
-        outside,
-        source,
-        raw,
-        lambda v: f"'{v}' is outside the extract window {WINDOW_START} to {WINDOW_END}",
+    problems.rows(
+        outside, source, raw, f"is outside the extract window {WINDOW_START} to {WINDOW_END}"
     )
-    return parsed.alias(raw.name)
+    return keep(parsed, outside).alias(raw.name)
 
 
-def parse_age(raw: pl.Series, source: Source) -> pl.Series:
-    """Return an Int16 age column, failing on text that is not a whole number or out of range."""
+def parse_age(raw: pl.Series, source: Source, problems: Problems) -> pl.Series:
+    """Return an Int16 age column; bad ages (not whole, out of range) are recorded and nulled."""
     if raw.dtype.is_integer():
         parsed = raw.cast(pl.Int64)
     else:
         text = as_text(raw)
         parsed = text.str.to_integer(strict=False)
-        not_whole = parsed.is_null() | ~text.str.contains(WHOLE_NUMBER)
-        fail_where(not_whole, source, raw, lambda v: f"'{v}' is not a whole number")
+        not_whole = ~is_empty(raw) & (parsed.is_null() | ~text.str.contains(WHOLE_NUMBER))
+        problems.rows(not_whole, source, raw, "is not a whole number")
+        parsed = keep(parsed, not_whole)
     out_of_range = (parsed < MIN_AGE) | (parsed > MAX_AGE)
-    fail_where(
-        out_of_range, source, raw, lambda v: f"'{v}' is out of range ({MIN_AGE} to {MAX_AGE})"
-    )
-    return parsed.cast(pl.Int16).alias(raw.name)
+    problems.rows(out_of_range, source, raw, f"is out of range ({MIN_AGE} to {MAX_AGE})")
+    return keep(parsed, out_of_range).cast(pl.Int16).alias(raw.name)
 
 
-def parse_code(raw: pl.Series, column: Column, source: Source) -> pl.Series:
-    """Return an Enum column, failing on a value outside the allowed set (empty stays null)."""
+def parse_code(raw: pl.Series, column: Column, source: Source, problems: Problems) -> pl.Series:
+    """Return an Enum column; values outside the allowed set are recorded and nulled."""
     if raw.dtype == pl.Enum(column.allowed):
         return raw
     text = as_text(raw)
     text = pl.select(pl.when(~is_empty(text)).then(text)).to_series().alias(raw.name)
     allowed = ", ".join(column.allowed)
-    fail_where(
-        ~text.is_in(column.allowed),
-        source,
-        raw,
-        lambda v: f"'{v}' is not an allowed value (allowed: {allowed})",
-    )
-    return text.cast(pl.Enum(column.allowed))
+    bad = text.is_not_null() & ~text.is_in(column.allowed)
+    problems.rows(bad, source, raw, f"is not an allowed value (allowed: {allowed})")
+    return keep(text, bad).cast(pl.Enum(column.allowed))
 
 
-def parse_county(raw: pl.Series, source: Source, context: Context) -> pl.Series:
-    """Return the county column, failing on a code that is not one of the 58 counties."""
+def parse_county(raw: pl.Series, source: Source, context: Context, problems: Problems) -> pl.Series:
+    """Return the county column; codes that are not one of the 58 counties are recorded and nulled."""
     text = as_text(raw)
-    fail_where(
-        ~text.is_in(list(context.county_names)),
+    bad = ~is_empty(raw) & ~text.is_in(list(context.county_names))
+    problems.rows(
+        bad,
         source,
         raw,
-        lambda v: (
-            f"'{v}' is not a California county code (5-digit FIPS from counties.csv, e.g. 06001)"
-        ),
+        "is not a California county code (5-digit FIPS from counties.csv, e.g. 06001)",
     )
-    return text.alias(raw.name)
+    return keep(text, bad).alias(raw.name)
 
 
-def parse_column(raw: pl.Series, column: Column, source: Source, context: Context) -> pl.Series:
-    """Return one column typed per the contract, raising on its first bad value."""
+def parse_column(
+    raw: pl.Series, column: Column, source: Source, context: Context, problems: Problems
+) -> pl.Series:
+    """Return one column typed per the contract, recording every bad value."""
     if column.name != CONDITIONAL_COLUMN:
-        fail_where(is_empty(raw), source, raw, lambda _: "empty; a value is required")
+        problems.rows(
+            is_empty(raw),
+            source,
+            raw,
+            "empty; a value is required",
+            lambda *_: "empty; a value is required",
+        )
     if column.kind == "date":
-        return parse_date(raw, source)
+        return parse_date(raw, source, problems)
     if column.kind == "age":
-        return parse_age(raw, source)
+        return parse_age(raw, source, problems)
     if column.kind == "code":
-        return parse_code(raw, column, source)
+        return parse_code(raw, column, source, problems)
     if column.kind == "county":
-        return parse_county(raw, source, context)
+        return parse_county(raw, source, context, problems)
     return as_text(raw).alias(raw.name)
 
 
-def check_columns(frame: pl.DataFrame, columns: tuple[Column, ...], source: Source) -> None:
-    """Raise if required columns are missing or columns outside the contract are present."""
+def check_columns(
+    frame: pl.DataFrame, columns: tuple[Column, ...], source: Source, problems: Problems
+) -> bool:
+    """Record missing or unexpected columns; return whether the column set is the contract's."""
     expected = [c.name for c in columns]
     missing = [name for name in expected if name not in frame.columns]
     if missing:
-        names = ", ".join(missing)
-        raise source.error(f"missing required column(s): {names}", column=missing[0])
+        problems.whole(source, f"missing required column(s): {', '.join(missing)}", missing[0])
     extra = [name for name in frame.columns if name not in expected]
     if extra:
-        names = ", ".join(extra)
-        raise source.error(
-            f"unexpected column(s): {names} (the contract has exactly: {', '.join(expected)})",
-            column=extra[0],
+        problems.whole(
+            source,
+            f"unexpected column(s): {', '.join(extra)} (the contract has exactly: "
+            f"{', '.join(expected)})",
+            extra[0],
         )
+    return not missing and not extra
 
 
-def check_disposition(typed: pl.DataFrame, raw: pl.DataFrame, source: Source) -> None:
-    """Raise if an evaluated-out report has a disposition or a screened-in report lacks one."""
+def check_disposition(
+    typed: pl.DataFrame, raw: pl.DataFrame, source: Source, problems: Problems
+) -> None:
+    """Record evaluated-out reports with a disposition and screened-in reports without one."""
     screening = typed["screening"]
-    disposition = typed["disposition"]
-    fail_where(
-        (screening == "evaluated_out") & disposition.is_not_null(),
+    given = ~is_empty(raw["disposition"])
+    problems.rows(
+        (screening == "evaluated_out") & given,
         source,
         raw["disposition"],
-        lambda v: f"'{v}' given for an evaluated-out report (must be empty)",
+        "given for an evaluated-out report (must be empty)",
     )
-    fail_where(
-        (screening == "screened_in") & disposition.is_null(),
+    rule = "empty for a screened-in report (must be one of " + ", ".join(DISPOSITIONS) + ")"
+    problems.rows(
+        (screening == "screened_in") & ~given,
         source,
         raw["disposition"],
-        lambda _: "empty for a screened-in report (must be one of " + ", ".join(DISPOSITIONS) + ")",
+        rule,
+        lambda *_: rule,
     )
 
 
-def check_unique(ids: pl.Series, source: Source) -> None:
-    """Raise at the second occurrence of a repeated id, naming the row of the first."""
+def check_unique(ids: pl.Series, source: Source, problems: Problems) -> None:
+    """Record every repeat of an id, naming the row of its first occurrence."""
     if ids.n_unique() == ids.len():
         return
-    index = first_index(~ids.is_first_distinct())
-    if index is None:
-        return
-    value = ids[index]
-    first = first_index(ids == value)
-    raise source.error(
-        f"'{value}' duplicates {source.line_of(first)} ({ids.name} must be unique)",
-        index=index,
-        column=ids.name,
-        value=value,
-        rows_affected=int((~ids.is_first_distinct()).sum()),
+    repeats = ~ids.is_first_distinct() & ids.is_not_null()
+    firsts = pl.DataFrame({"id": ids}).with_row_index().group_by("id").agg(pl.col("index").min())
+    first_of = dict(zip(firsts["id"], firsts["index"], strict=True))
+    problems.rows(
+        repeats,
+        source,
+        ids,
+        f"duplicates an earlier row ({ids.name} must be unique)",
+        lambda _, value: (
+            f"'{value}' duplicates {source.line_of(first_of[value])} ({ids.name} must be unique)"
+        ),
     )
 
 
-def check_opted_in(typed: pl.DataFrame, date_column: str, source: Source, context: Context) -> None:
-    """Raise at the first row whose county had not opted in in the SFY of its date."""
+def check_opted_in(
+    typed: pl.DataFrame, date_column: str, source: Source, context: Context, problems: Problems
+) -> None:
+    """Record every row whose county had not opted in in the SFY of its date."""
     keys = typed.select(
         county_year_key(pl.col("county_fips"), sfy_start_year(pl.col(date_column)))
     ).to_series()
-    mask = ~keys.is_in(context.opted_in_keys)
-    index = first_index(mask)
-    if index is None:
-        return
-    county = typed["county_fips"][index]
-    when = typed[date_column][index]
-    sfy = domain.sfy_label(domain.sfy_of_year_start(when.year - (when.month < 7)))
-    raise source.error(
-        f"county {county} ({context.county_names[county]}) had not opted in in {sfy} "
-        f"({date_column} {when})",
-        index=index,
-        column="county_fips",
-        value=county,
-        rows_affected=int(mask.sum()),
+    counties, dates = typed["county_fips"], typed[date_column]
+
+    def detail(index: int, county: str) -> str:
+        when = dates[index]
+        sfy = domain.sfy_label(domain.sfy_of_year_start(when.year - (when.month < 7)))
+        return (
+            f"county {county} ({context.county_names[county]}) had not opted in in {sfy} "
+            f"({date_column} {when})"
+        )
+
+    problems.rows(
+        ~keys.is_in(context.opted_in_keys),
+        source,
+        counties,
+        "county had not opted in in the SFY of the record's date",
+        detail,
     )
 
 
 def validate_table(
-    frame: pl.DataFrame, table: str, source: Source, context: Context
-) -> pl.DataFrame:
-    """Return one table typed per the contract, or raise at its first problem."""
+    frame: pl.DataFrame, table: str, source: Source, context: Context, problems: Problems
+) -> pl.DataFrame | None:
+    """Return one table typed per the contract (None if its columns are wrong), recording problems."""
     columns = TABLES[table]
-    check_columns(frame, columns, source)
+    if not check_columns(frame, columns, source, problems):
+        return None
+    if frame.height == 0:
+        problems.whole(source, f"has no rows (only a header): {EXPORT_HINT}")
+        return None
     typed = pl.DataFrame(
-        [parse_column(frame[column.name], column, source, context) for column in columns]
+        [parse_column(frame[column.name], column, source, context, problems) for column in columns]
     )
     if table == "reports":
-        check_disposition(typed, frame, source)
+        check_disposition(typed, frame, source, problems)
     for column in columns:
         if column.unique:
-            check_unique(typed[column.name], source)
-    check_opted_in(typed, DATE_COLUMN[table], source, context)
+            check_unique(typed[column.name], source, problems)
+    check_opted_in(typed, DATE_COLUMN[table], source, context, problems)
     return typed
+
+
+def check_universe(context: Context, problems: Problems) -> None:
+    """Record an opt-in roster with no county-year in the program (nothing could be counted)."""
+    if not context.opted_in_keys:
+        problems.whole(
+            frame_source("opt_in_roster.csv"),
+            f"no county is opted in in any SFY: the county-year universe is empty ({EXPORT_HINT})",
+        )
 
 
 def validate(
@@ -432,45 +516,92 @@ def validate(
     counties: pl.DataFrame | None = None,
     roster: pl.DataFrame | None = None,
 ) -> Extract:
-    """Return the extract with typed columns, or raise ExtractError at its first problem."""
+    """Return the extract with typed columns, or raise ExtractError listing every problem."""
     context = Context.of(counties, roster)
-    return Extract(
-        reports=validate_table(extract.reports, "reports", frame_source("reports"), context),
-        youth=validate_table(extract.youth, "youth", frame_source("youth"), context),
-    )
+    problems = Problems()
+    check_universe(context, problems)
+    typed = {
+        table: validate_table(
+            getattr(extract, table), table, frame_source(table), context, problems
+        )
+        for table in TABLES
+    }
+    problems.raise_any()
+    return Extract(**typed)
 
 
-def table_path(directory: Path, table: str) -> Path:
-    """Return the one file holding a table (CSV or Parquet), or raise if none or both exist."""
+def table_path(directory: Path, table: str, problems: Problems) -> Path | None:
+    """Return the one file holding a table (CSV or Parquet); record a problem if none or both."""
     present = [
         directory / f"{table}.{fmt}" for fmt in FORMATS if (directory / f"{table}.{fmt}").is_file()
     ]
     if not present:
-        raise ExtractError(
-            f"{table}.csv",
+        problems.whole(
+            csv_source(table),
             f"not found in {directory} (the extract needs {table}.csv or {table}.parquet)",
         )
+        return None
     if len(present) > 1:
-        raise ExtractError(
-            present[0].name,
+        problems.whole(
+            csv_source(table),
             f"both {table}.csv and {table}.parquet are in {directory}; keep only one",
         )
+        return None
     return present[0]
 
 
-def read_table(path: Path, table: str) -> tuple[pl.DataFrame, Source]:
+def first_non_utf8(path: Path) -> tuple[int, int, int, bytes]:
+    """Return (line, byte offset in the line, byte offset in the file, byte) of the first
+    byte that is not UTF-8, or raise ValueError if the file is valid UTF-8."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        start = error.start
+        line_start = data.rfind(b"\n", 0, start) + 1
+        return data.count(b"\n", 0, start) + 1, start - line_start, start, data[start : start + 1]
+    raise ValueError(f"{path} is valid UTF-8")
+
+
+def read_csv(path: Path, table: str, problems: Problems) -> tuple[pl.DataFrame | None, Source]:
+    """Return a CSV table with every column as text (None if unreadable, with the problem)."""
+    source = csv_source(table)
+    try:
+        return pl.read_csv(path, infer_schema=False), source
+    except pl.exceptions.PolarsError as exc:
+        if "utf-8" not in str(exc).lower():
+            problems.whole(source, f"could not be read as CSV: {exc}")
+            return None, source
+    line, in_line, offset, byte = first_non_utf8(path)
+    problems.found.append(
+        Problem(
+            source,
+            None,
+            "is not UTF-8 text (save it as UTF-8)",
+            1,
+            (
+                Example(
+                    line - source.first_row,
+                    byte.hex(),
+                    f"byte 0x{byte.hex()} at byte {in_line} of the line (byte offset {offset} "
+                    "of the file) is not UTF-8; save the file as UTF-8",
+                ),
+            ),
+        )
+    )
+    return None, source
+
+
+def read_table(path: Path, table: str, problems: Problems) -> tuple[pl.DataFrame | None, Source]:
     """Return a table file's raw frame (CSV: every column as text) and how to name its rows."""
     if path.suffix == ".csv":
-        source = csv_source(table)
-        try:
-            return pl.read_csv(path, infer_schema=False), source
-        except pl.exceptions.PolarsError as exc:
-            raise source.error(f"could not be read as CSV: {exc}") from exc
+        return read_csv(path, table, problems)
     source = frame_source(path.name)
     try:
         return pl.read_parquet(path), source
     except pl.exceptions.PolarsError as exc:
-        raise source.error(f"could not be read as Parquet: {exc}") from exc
+        problems.whole(source, f"could not be read as Parquet: {exc}")
+        return None, source
 
 
 def read_extract(
@@ -480,10 +611,14 @@ def read_extract(
 ) -> Extract:
     """Read an extract directory (CSV or Parquet tables) and return it validated and typed."""
     directory = Path(directory)
-    paths = {table: table_path(directory, table) for table in TABLES}
     context = Context.of(counties, roster)
+    problems = Problems()
+    check_universe(context, problems)
     typed = {}
-    for table, path in paths.items():
-        frame, source = read_table(path, table)
-        typed[table] = validate_table(frame, table, source, context)
+    for table in TABLES:
+        path = table_path(directory, table, problems)
+        frame, source = read_table(path, table, problems) if path else (None, None)
+        if frame is not None:
+            typed[table] = validate_table(frame, table, source, context, problems)
+    problems.raise_any()
     return Extract(**typed)
