@@ -132,10 +132,24 @@
     return true;
   }
 
-  ["popstate", "_dashprivate_pushstate"].forEach(function (name) {
-    window.addEventListener(name, function () {
-      window.setTimeout(markNav, 0);
-    });
+  // Back and Forward: the page of the restored address is rendered afresh from its URL (a
+  // control change pushed that entry without telling Dash's router, which would miss it).
+  // Registered before Dash's own listener, which this one replaces.
+  window.addEventListener("popstate", function (event) {
+    var api = window.dash_clientside;
+    if (api && api.set_props) {
+      event.stopImmediatePropagation();
+      api.set_props("_pages_location", {
+        pathname: window.location.pathname,
+        search: window.location.search,
+        hash: window.location.hash,
+        href: window.location.href  // all four, or Dash's Location restores a stale one
+      });
+    }
+    window.setTimeout(markNav, 0);
+  });
+  window.addEventListener("_dashprivate_pushstate", function () {
+    window.setTimeout(markNav, 0);
   });
   var observer = new MutationObserver(function () {
     if (markNav()) {

@@ -10,26 +10,24 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from flask import current_app, has_app_context
 
-from dashboard import domain
+from dashboard import domain, registry
 from dashboard.data.geographies import Geographies
 from dashboard.data.queries import METRICS
 
 WINDOW_VALUE = "all"
 
-# Page key -> URL path (the county page adds /<county>).
-PAGES: dict[str, str] = {
-    "home": "/",
-    "funnel": "/funnel",
-    "placement": "/placement",
-    "map": "/map",
-    "county": "/county",
-    "downloads": "/downloads",
-    "methodology": "/methodology",
-}
+# Page key -> entry path, from the page registry: the pages a bare path opens ("/county"
+# opens the county page; the brief, under /county/<county>/brief, has no entry path).
+PAGES: dict[str, str] = {p.key: p.root for p in registry.PAGES if p.entry}
+# Routes of the site that are not pages (the app serves them; links are built below).
+RELEASE_FILE = "/download/release/<name>"
+CHART_CSV = "/download/chart/<chart_id>.csv"
+BOUNDARIES = "/geo/ca_counties.geojson"  # map traces reference the county boundaries by URL
+TOPOJSON = "/assets/topojson/"  # plotly's offline base map
 PREVIEW_TABLES = (
     "cells",
     "rates",
@@ -67,17 +65,9 @@ PARAMS: dict[str, Param] = {
         Param("county", "county", "alameda"),
     )
 }
-PAGE_PARAMS: dict[str, tuple[str, ...]] = {
-    "home": ("sfy",),
-    "funnel": ("geo", "sfy", "show"),
-    "placement": ("geo", "sfy", "group", "breakdown"),
-    "map": ("view", "measure", "sfy"),
-    "county": ("county", "measure", "sfy"),
-    "downloads": ("table",),
-    "methodology": (),
-    "not_found": (),
-}
-PATH_PARAMS = {"county": "county"}  # page -> parameter carried in the path, not the query
+PAGE_PARAMS: dict[str, tuple[str, ...]] = {p.key: p.params for p in registry.PAGES}
+# page -> parameter carried in the path, not the query
+PATH_PARAMS: dict[str, str] = {p.key: p.path_param for p in registry.PAGES if p.path_param}
 
 
 @dataclass(frozen=True)
@@ -204,16 +194,43 @@ def url(site_path: str) -> str:
 
 
 def page_url(page: str) -> str:
-    """Return the link of a page with its defaults."""
+    """Return the entry link of a page (its path before any path parameter)."""
     return url(PAGES[page])
+
+
+def site_path(page: str, values: Mapping[str, str] | None = None) -> str:
+    """Return the path of a view on the site (the path parameter filled in, default if absent)."""
+    template = registry.BY_KEY[page].template
+    name = PATH_PARAMS.get(page)
+    if name:
+        value = (values or {}).get(name, PARAMS[name].default)
+        template = template.replace(f"<{name}>", quote(value, safe=""))
+    return template
 
 
 def path(page: str, values: Mapping[str, str] | None = None) -> str:
     """Return the URL path of a view."""
-    name = PATH_PARAMS.get(page)
-    if name:
-        return page_url(page) + f"/{(values or {}).get(name, PARAMS[name].default)}"
-    return page_url(page)
+    return url(site_path(page, values))
+
+
+def dash_path(page: registry.Page) -> str:
+    """Return the path Dash matches exactly: the entry path, else the default view's path."""
+    return page.root if page.entry else site_path(page.key)
+
+
+def release_file(name: str) -> str:
+    """Return the link of a file of the release (or the zip, or SHA256SUMS)."""
+    return url(RELEASE_FILE.replace("<name>", quote(name, safe="")))
+
+
+def chart_csv(chart_id: str, page: str, values: Mapping[str, str]) -> str:
+    """Return the link of the CSV of exactly what a chart shows."""
+    return url(CHART_CSV.replace("<chart_id>", chart_id)) + full_query(page, values)
+
+
+def example_paths() -> list[str]:
+    """Return one path per page at its default view (for the sitemap and the tests)."""
+    return [site_path(p.key) for p in registry.PAGES if p.key != "not_found"]
 
 
 def href(page: str, values: Mapping[str, str] | None = None, **changes: str) -> str:

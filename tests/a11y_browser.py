@@ -11,16 +11,9 @@ from dash.testing.application_runners import ThreadedRunner
 from dash.testing.composite import DashComposite
 from selenium.webdriver.support.ui import WebDriverWait
 
-PAGES = [
-    "/",
-    "/funnel",
-    "/placement",
-    "/map",
-    "/county/alameda",
-    "/downloads",
-    "/methodology",
-    "/no-such-page",
-]
+from dashboard import urlstate
+
+PAGES = [*urlstate.example_paths(), "/no-such-page"]
 
 DRAWN = "return [...document.querySelectorAll('.graph')].every(g => g.querySelector('.main-svg'))"
 

@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from conftest import DashClient, controls, page_calls, walk
 
-from dashboard import domain, ids, urlstate
+from dashboard import domain, ids, registry, urlstate
 
-PAGES = ["/", "/funnel", "/placement", "/map", "/county/alameda", "/downloads", "/methodology"]
+PAGES = urlstate.example_paths()
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,9 @@ def test_shell_has_skip_link_nav_and_synthetic_notice(dash_client):
     assert domain.SYNTHETIC_NOTICE in text
     assert '"href": "#main"' in text
     nav = [n for n in walk(layout) if n["props"].get("id") == ids.NAV]
-    assert nav and len([n for n in walk(nav) if n["type"] == "Link"]) == 7
+    links = [n["props"] for n in walk(nav) if n["type"] == "Link"]
+    assert [link["children"] for link in links] == [p.nav for p in registry.NAV]
+    assert [link["href"] for link in links] == [urlstate.PAGES[p.key] for p in registry.NAV]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -47,9 +49,11 @@ def test_every_page_renders_with_a_heading(dash_client, path):
     assert [n for n in walk(layout) if n["type"] == "H1"]
 
 
-def test_unknown_page_is_a_404_page(dash_client):
+def test_unknown_page_is_a_404_page_that_suggests_every_page(dash_client):
     layout = dash_client.page("/no-such-page")
     assert "Page not found" in _text(layout)
+    main = [n for n in walk(layout) if n["type"] == "Link"]
+    assert [n["props"]["href"] for n in main] == [urlstate.PAGES[p.key] for p in registry.NAV]
     assert dash_client.client.get("/no-such-page").status_code == 404
     for path in [*PAGES, "/county", "/county/06003"]:
         assert dash_client.client.get(path).status_code == 200, path
@@ -193,9 +197,23 @@ def test_release_route_serves_only_manifest_files(dash_client, name):
 
 
 def test_every_page_link_in_nav_resolves(dash_client):
-    for page, path in urlstate.PAGES.items():
-        layout = dash_client.page(path)
+    for page in registry.NAV:
+        layout = dash_client.page(urlstate.PAGES[page.key])
         assert "Page not found" not in _text(layout), page
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["San Luis Obispo", "San%20Luis%20Obispo", "san-luis-obispo", "SAN-LUIS-OBISPO",
+     "san-luis-obispo-county", "San+Luis+Obispo+County", "06079", "079"],
+)  # fmt: skip
+def test_county_urls_forgive_names_and_write_the_slug(dash_client, typed):
+    layout = dash_client.page(f"/county/{typed}")
+    text = _text(layout)
+    assert "San Luis Obispo County: benchmark" in text, typed
+    assert "is not a county" not in text
+    (store,) = [n for n in walk(layout) if n["props"].get("id") == ids.url("county")]
+    assert store["props"]["data"]["path"] == "/county/san-luis-obispo"
 
 
 def test_healthz_names_the_release(dash_client, fixture_release):

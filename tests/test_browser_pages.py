@@ -11,18 +11,21 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from dashboard import domain
+from dashboard import domain, registry, urlstate
 
 pytestmark = pytest.mark.browser
 
+HEADINGS = {  # page -> words its heading shows at its default view
+    "home": "at a glance",
+    "funnel": "Report funnel",
+    "placement": "Young people identified",
+    "map": "58 counties",
+    "county": "Alameda County",
+    "downloads": "Downloads",
+    "methodology": "Methodology",
+}
 PAGES = {
-    "/": "at a glance",
-    "/funnel": "Report funnel",
-    "/placement": "Young people identified",
-    "/map": "58 counties",
-    "/county/alameda": "Alameda County",
-    "/downloads": "Downloads",
-    "/methodology": "Methodology",
+    **{urlstate.site_path(p.key): HEADINGS[p.key] for p in registry.PAGES if p.key in HEADINGS},
     "/no-such-page": "Page not found",
 }
 CONTROL_PAGES = ["/", "/funnel", "/placement", "/map", "/county/alameda", "/downloads"]
@@ -39,6 +42,10 @@ def _open(duo, path: str) -> None:
     duo.driver.get(duo.server_url + path)
     duo.wait_for_element("h1")
     wait_for_charts(duo)
+
+
+def test_every_page_of_the_registry_is_visited():
+    assert set(HEADINGS) == {p.key for p in registry.PAGES if p.key != "not_found"}
 
 
 def test_every_page_opens_with_a_clean_console(duo):
@@ -126,6 +133,28 @@ def test_back_button_returns_to_the_view_left_behind(duo):
     duo.wait_for_element("h1")
     wait_for_charts(duo)
     assert page_state(duo)["controls"]["funnel-show"] == "count"
+    assert duo.get_logs() == []
+
+
+def test_back_undoes_a_control_change_and_forward_redoes_it(duo):
+    _open(duo, "/county/San Luis Obispo")
+    WebDriverWait(duo.driver, 10).until(lambda d: d.current_url.endswith("/county/san-luis-obispo"))
+    first = page_state(duo)
+    _change(duo, duo.find_element("#county-sfy"))
+    WebDriverWait(duo.driver, 10).until(lambda d: "sfy=" in d.current_url)
+    wait_for_charts(duo)
+    second = page_state(duo)
+    _change(duo, duo.find_element("#county-county"))
+    WebDriverWait(duo.driver, 10).until(lambda d: "san-luis-obispo" not in d.current_url)
+    wait_for_charts(duo)
+    third = page_state(duo)
+    for expected in (second, first):
+        duo.driver.back()
+        WebDriverWait(duo.driver, 10).until(lambda d, e=expected: page_state(duo) == e)
+    duo.driver.forward()
+    WebDriverWait(duo.driver, 10).until(lambda d: page_state(duo) == second)
+    duo.driver.forward()
+    WebDriverWait(duo.driver, 10).until(lambda d: page_state(duo) == third)
     assert duo.get_logs() == []
 
 

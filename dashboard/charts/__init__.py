@@ -35,9 +35,9 @@ def build(ctx: Context, chart_id: str, view: urlstate.View) -> ChartView:
 @cache.memoize()
 def _render(release_id: str, chart_id: str, key: tuple[tuple[str, str], ...]) -> ChartView:
     """Return a chart view of the current app's release; memoized on release id, chart, state."""
-    from dashboard.data import boundaries, release
+    from dashboard.data import release
 
-    ctx = Context(release.current(), urlstate.url(boundaries.URL))
+    ctx = Context(release.current(), urlstate.url(urlstate.BOUNDARIES))
     if ctx.release.release_id != release_id:
         raise RuntimeError("release changed under a running app")
     return build(ctx, chart_id, urlstate.View(CHARTS[chart_id][0], dict(key)))

@@ -8,8 +8,6 @@ from dash import dcc, html
 
 from dashboard import ids, urlstate
 
-TOPOJSON_PATH = "/assets/topojson/"
-
 
 class CardContent(NamedTuple):
     """What a chart card shows for one view: summary, table, CSV link and figure (if drawn)."""
@@ -28,7 +26,7 @@ def graph_style(figure: dict) -> dict:
 def graph_config(chart_id: str) -> dict:
     """Return the plotly config: offline map base, PNG export, no zoom tools."""
     return {
-        "topojsonURL": urlstate.url(TOPOJSON_PATH),
+        "topojsonURL": urlstate.url(urlstate.TOPOJSON),
         "displaylogo": False,
         "displayModeBar": False,
         "scrollZoom": False,

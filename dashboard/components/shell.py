@@ -5,19 +5,9 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard import ids, urlstate
+from dashboard import ids, registry, urlstate
 from dashboard.components.notices import synthetic_banner
-
-NAV = (
-    ("home", "Overview"),
-    ("funnel", "Report funnel"),
-    ("placement", "Placement context"),
-    ("map", "Map"),
-    ("county", "County benchmark"),
-    ("downloads", "Downloads"),
-    ("methodology", "Methodology"),
-)
-SITE_NAME = "California CSEC Program dashboard"
+from dashboard.registry import SITE_NAME
 
 
 def header() -> html.Header:
@@ -34,8 +24,8 @@ def header() -> html.Header:
                         **{"aria-label": "Main"},
                         children=html.Ul(
                             [
-                                html.Li(dcc.Link(label, href=urlstate.page_url(page)))
-                                for page, label in NAV
+                                html.Li(dcc.Link(page.nav, href=urlstate.page_url(page.key)))
+                                for page in registry.NAV
                             ]
                         ),
                     ),

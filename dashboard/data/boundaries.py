@@ -8,8 +8,6 @@ from pathlib import Path
 
 from dashboard.data.release import ReleaseError
 
-URL = "/geo/ca_counties.geojson"  # where the app serves the file; map traces reference it by URL
-
 
 @functools.lru_cache(maxsize=2)
 def load(path: Path, fips: tuple[str, ...]) -> dict:

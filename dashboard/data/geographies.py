@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote_plus
 
 import polars as pl
 
@@ -90,8 +91,11 @@ class Geographies:
         return self._county[fips]
 
     def resolve_county(self, text: str) -> Geo | None:
-        """Return the county named by a slug, a FIPS code or a name (any case), or None."""
-        wanted = slug(str(text))
+        """Return the county named by a slug, a FIPS code or a name, or None.
+
+        Forgiving: any case, spaces or %-escapes, and a trailing "County" ("fresno-county").
+        """
+        wanted = slug(unquote_plus(str(text))).removesuffix("-county")
         for c in self.counties:
             if wanted in {slug(c.name), c.fips, c.fips[2:]}:
                 return self.find("county", c.fips)

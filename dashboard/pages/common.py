@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, dcc
+from dash import Dash, Input, Output, State, dcc
 
 from dashboard import charts, domain, ids, urlstate
 from dashboard.components import controls
@@ -71,23 +71,27 @@ def view_of(page: str, values: tuple) -> urlstate.View:
 
 def csv_href(chart_id: str, view: urlstate.View) -> str:
     """Return the link of the CSV of exactly what a chart shows."""
-    return urlstate.url(f"/download/chart/{chart_id}.csv") + urlstate.full_query(
-        view.page, view.values
-    )
+    return urlstate.chart_csv(chart_id, view.page, view.values)
 
 
-# Replace (not push) the address: the URL always names the view on screen, and the back button
-# goes to the previous page, which Dash's router then renders from its URL. The canonical link
-# also lands on the page's notice region (data-url): a callback needs an output to run on load.
-REPLACE_URL = """
-function (url) {
+# The address follows the view. On page load the canonical link replaces the one typed (a
+# name becomes a slug, defaults drop out); a control change pushes a history entry, so Back
+# undoes it (assets/controls.js re-renders the page of the restored URL). The link also lands
+# on the page's notice region (data-url): a callback needs an output to run on load.
+SYNC_URL = """
+function (url, shown) {
     if (!url) {
         return window.dash_clientside.no_update;
     }
-    if (url.path + url.search !== window.location.pathname + window.location.search) {
-        window.history.replaceState(window.history.state, "", url.path + url.search + window.location.hash);
+    var target = url.path + url.search;
+    if (target !== window.location.pathname + window.location.search) {
+        if (shown) {
+            window.history.pushState({csecView: true}, "", target);
+        } else {
+            window.history.replaceState(window.history.state, "", target + window.location.hash);
+        }
     }
-    return url.path + url.search;
+    return target;
 }
 """
 
@@ -96,7 +100,10 @@ def register_url_sync(app: Dash, page: str) -> None:
     """Wire the page's controls to its address bar (canonical, defaults omitted)."""
     register_content(app, page, Output(ids.url(page), "data"), lambda view: url_data(page, view))
     app.clientside_callback(
-        REPLACE_URL, Output(ids.notices(page), "data-url"), Input(ids.url(page), "data")
+        SYNC_URL,
+        Output(ids.notices(page), "data-url"),
+        Input(ids.url(page), "data"),
+        State(ids.notices(page), "data-url"),
     )
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dash
 from dash import Dash, Output, dcc, html
 
-from dashboard import domain, ids, urlstate
+from dashboard import domain, ids, registry, urlstate
 from dashboard.charts.common import source_line
 from dashboard.components import controls, notices
 from dashboard.data import queries, release
@@ -23,7 +22,7 @@ def title(county: str | None = None) -> str:
     """Return the browser title of a county page."""
     geo = release.current().geos.resolve_county(county or urlstate.PARAMS["county"].default)
     name = geo.label if geo else "County"
-    return f"{name} benchmark - California CSEC Program dashboard"
+    return f"{name} benchmark - {registry.SITE_NAME}"
 
 
 def layout(county: str | None = None, **query) -> html.Div:
@@ -108,18 +107,8 @@ def header_parts(view: urlstate.View) -> tuple:
     return heading(view["county"]), profile(view["county"])
 
 
-def register(app: Dash) -> None:
-    """Register the page and its callbacks with the app."""
-    dash.register_page(
-        __name__,
-        path=urlstate.PAGES[PAGE],
-        path_template=urlstate.PAGES[PAGE] + "/<county>",
-        name="County benchmark",
-        title=title,
-        description="One county against its peer group, region and the state.",
-        layout=layout,
-        order=4,
-    )
+def register_callbacks(app: Dash) -> None:
+    """Wire the page's callbacks."""
     common.register_url_sync(app, PAGE)
     common.register_chart(app, PAGE, ids.COUNTY_TREND)
     common.register_chart(app, PAGE, ids.COUNTY_TABLE, graph=False)

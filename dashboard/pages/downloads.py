@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 import polars as pl
 from dash import Dash, Output, html
 
@@ -63,7 +62,7 @@ def files_table(rel: release.Release) -> html.Div:
         stem = name.rsplit(".", 1)[0]
         rows.append(
             (
-                html.A(name, href=urlstate.url(f"/download/release/{name}"), download=name),
+                html.A(name, href=urlstate.release_file(name), download=name),
                 DESCRIPTIONS.get(stem, ""),
                 str(entry.get("rows", "")),
                 _size(int(entry.get("bytes", 0))),
@@ -106,14 +105,14 @@ def layout(**query) -> html.Div:
                         [
                             html.A(
                                 f"Download everything as one zip ({zip_name})",
-                                href=urlstate.url(f"/download/release/{zip_name}"),
+                                href=urlstate.release_file(zip_name),
                                 download=zip_name,
                                 className="button",
                             ),
                             " ",
                             html.A(
                                 "SHA256SUMS",
-                                href=urlstate.url("/download/release/SHA256SUMS"),
+                                href=urlstate.release_file("SHA256SUMS"),
                                 download="SHA256SUMS",
                             ),
                             " (check with ",
@@ -192,16 +191,7 @@ def preview(view: urlstate.View) -> html.Div:
     )
 
 
-def register(app: Dash) -> None:
-    """Register the page and its callbacks with the app."""
-    dash.register_page(
-        __name__,
-        path=urlstate.PAGES[PAGE],
-        name="Downloads",
-        title="Downloads - California CSEC Program dashboard",
-        description="The full release: CSV, data dictionary, README, citation and checksums.",
-        layout=layout,
-        order=5,
-    )
+def register_callbacks(app: Dash) -> None:
+    """Wire the page's callbacks."""
     common.register_url_sync(app, PAGE)
     common.register_content(app, PAGE, Output(ids.DOWNLOADS_PREVIEW, "children"), preview)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 from dash import Dash, html
 
 from dashboard import ids, urlstate
@@ -67,17 +66,8 @@ def layout(**query) -> html.Div:
     )
 
 
-def register(app: Dash) -> None:
-    """Register the page and its callbacks with the app."""
-    dash.register_page(
-        __name__,
-        path=urlstate.PAGES[PAGE],
-        name="Report funnel",
-        title="Report funnel - California CSEC Program dashboard",
-        description="Reports, screening and dispositions by county, region, peer group and state.",
-        layout=layout,
-        order=1,
-    )
+def register_callbacks(app: Dash) -> None:
+    """Wire the page's callbacks."""
     common.register_url_sync(app, PAGE)
     for chart_id in (ids.FUNNEL_STAGES, ids.FUNNEL_TREND):
         common.register_chart(app, PAGE, chart_id)

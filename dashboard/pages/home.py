@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 from dash import Dash, Output, dcc, html
 
 from dashboard import charts, ids, urlstate
@@ -104,17 +103,8 @@ def stat_tiles(view: urlstate.View) -> list:
     ]
 
 
-def register(app: Dash) -> None:
-    """Register the page and its callbacks with the app."""
-    dash.register_page(
-        __name__,
-        path=urlstate.PAGES[PAGE],
-        name="Overview",
-        title="Overview - California CSEC Program dashboard",
-        description="Statewide figures of California's Opt-In CSEC Program (synthetic demo data).",
-        layout=layout,
-        order=0,
-    )
+def register_callbacks(app: Dash) -> None:
+    """Wire the page's callbacks."""
     common.register_url_sync(app, PAGE)
     for chart_id in (ids.HOME_FUNNEL, ids.HOME_TREND):
         common.register_chart(app, PAGE, chart_id)

@@ -75,17 +75,8 @@ def county_href(click: dict | None) -> str:
     return urlstate.href("county", {"county": geo.slug})
 
 
-def register(app: Dash) -> None:
-    """Register the page and its callbacks with the app."""
-    dash.register_page(
-        __name__,
-        path=urlstate.PAGES[PAGE],
-        name="Map",
-        title="Map - California CSEC Program dashboard",
-        description="California counties: opt-in roster and any measure or rate.",
-        layout=layout,
-        order=3,
-    )
+def register_callbacks(app: Dash) -> None:
+    """Wire the page's callbacks."""
     common.register_url_sync(app, PAGE)
     common.register_chart(app, PAGE, ids.MAP_MAP)
     app.callback(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import dash
 import polars as pl
-from dash import Dash, html
+from dash import html
 
 from dashboard import domain, ids, urlstate
 from dashboard.components import notices
@@ -243,18 +242,4 @@ def layout(**query) -> html.Div:
                 ],
             ),
         ]
-    )
-
-
-def register(app: Dash) -> None:
-    """Register the page with the app (it has no controls)."""
-    del app
-    dash.register_page(
-        __name__,
-        path=urlstate.PAGES[PAGE],
-        name="Methodology",
-        title="Methodology - California CSEC Program dashboard",
-        description="Source, definitions, counting rules, suppression and audit, citation.",
-        layout=layout,
-        order=6,
     )

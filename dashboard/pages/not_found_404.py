@@ -1,13 +1,10 @@
-"""The 404 page: what went wrong and where to go."""
+"""The 404 page: what went wrong and where to go (every page of the navigation)."""
 
 from __future__ import annotations
 
-import dash
-from dash import Dash, dcc, html
+from dash import dcc, html
 
-from dashboard import urlstate
-
-PAGE = "not_found"
+from dashboard import registry, urlstate
 
 
 def layout(**_query) -> html.Div:
@@ -18,20 +15,17 @@ def layout(**_query) -> html.Div:
             html.P(
                 "There is no page at this address. It may have moved, or the link may be mistyped."
             ),
+            html.P("The pages of this dashboard:"),
             html.Ul(
                 [
-                    html.Li(dcc.Link("Overview", href=urlstate.page_url("home"))),
-                    html.Li(dcc.Link("Map of the counties", href=urlstate.page_url("map"))),
-                    html.Li(dcc.Link("County benchmark", href=urlstate.page_url("county"))),
-                    html.Li(dcc.Link("Downloads", href=urlstate.page_url("downloads"))),
+                    html.Li(
+                        [
+                            dcc.Link(page.nav, href=urlstate.page_url(page.key)),
+                            f": {page.description}",
+                        ]
+                    )
+                    for page in registry.NAV
                 ]
             ),
         ]
-    )
-
-
-def register(app: Dash) -> None:
-    """Register the 404 page (Dash pages finds it by its module name)."""
-    dash.register_page(
-        __name__, path="/404", name="Page not found", title="Page not found", layout=layout
     )

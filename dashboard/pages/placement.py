@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 from dash import Dash, html
 
 from dashboard import domain, ids, urlstate
@@ -81,17 +80,8 @@ def layout(**query) -> html.Div:
     )
 
 
-def register(app: Dash) -> None:
-    """Register the page and its callbacks with the app."""
-    dash.register_page(
-        __name__,
-        path=urlstate.PAGES[PAGE],
-        name="Placement context",
-        title="Placement context - California CSEC Program dashboard",
-        description="Confirmed and at-risk youth, placement context and case status.",
-        layout=layout,
-        order=2,
-    )
+def register_callbacks(app: Dash) -> None:
+    """Wire the page's callbacks."""
     common.register_url_sync(app, PAGE)
     for chart_id in (
         ids.PLACEMENT_STATUS,
