@@ -13,7 +13,6 @@ from dashboard import server as serving
 from dashboard.cache import init_cache
 from dashboard.components import shell
 from dashboard.data import boundaries, bundle, release
-from dashboard.server.mount import mount
 from dashboard.settings import ROOT, Settings
 
 ASSETS = ROOT / "assets"
@@ -47,9 +46,9 @@ def is_page(path: str) -> bool:
 
 
 def register_routes(server: Flask) -> None:
-    """Add the download routes: release files, the zip, SHA256SUMS, chart CSVs; and /healthz."""
+    """Add the download routes: release files, the zip, SHA256SUMS, chart CSVs."""
 
-    @server.route(urlstate.RELEASE_FILE)
+    @server.route("/download/release/<name>")
     def release_file(name: str):
         rel = release.current()
         if name == bundle.zip_name(rel):
@@ -67,7 +66,7 @@ def register_routes(server: Flask) -> None:
             rel.directory / name, mimetype=served[name], as_attachment=True, download_name=name
         )
 
-    @server.route(urlstate.CHART_CSV)
+    @server.route("/download/chart/<chart_id>.csv")
     def chart_csv(chart_id: str):
         if chart_id not in charts.CHARTS:
             abort(404)
@@ -81,13 +80,9 @@ def register_routes(server: Flask) -> None:
             headers={"Content-Disposition": f"attachment; filename={name}.csv"},
         )
 
-    @server.route(urlstate.BOUNDARIES)
+    @server.route(boundaries.URL)
     def county_boundaries():
         return send_file(Path(server.config["CSEC_GEOJSON"]), mimetype="application/geo+json")
-
-    @server.route("/healthz")
-    def healthz():
-        return {"status": "ok", "release_id": release.current().release_id}
 
     @server.after_request
     def page_status(response: Response) -> Response:
@@ -134,10 +129,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     with app.server.app_context():  # links in the layouts carry the base path
         pages.register_all(app)
         app.layout = shell.layout(rel.release_id)
-    serving.install(app, settings.compress)
+    serving.install(app, settings, rel)
     register_routes(app.server)
-    if settings.base_path:
-        app.server.wsgi_app = mount(app.server.wsgi_app, settings.base_path)
     if settings.debug:
         app.enable_dev_tools(debug=True)
     return app

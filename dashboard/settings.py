@@ -60,6 +60,14 @@ def _port(raw: str) -> int:
     return value
 
 
+def _rate(raw: str) -> str:
+    """Return a flask-limiter rate ("10/second;300/minute")."""
+    from limits import parse_many
+
+    parse_many(raw)  # raises ValueError with what is wrong
+    return raw
+
+
 def _cache_type(raw: str) -> str:
     """Return a flask-caching backend name this app supports."""
     if raw not in CACHE_TYPES:
@@ -156,8 +164,9 @@ SETTINGS: tuple[Setting, ...] = (
         "cache_timeout",
         "CSEC_CACHE_TIMEOUT",
         "86400",
-        _seconds,
-        "Seconds a memoized result is kept (keys carry the release id; 0 = no expiry).",
+        _positive,
+        "Seconds a cached chart or reply is kept: every key gets this TTL (keys also carry the "
+        "release id, so a new release never reads an old entry).",
     ),
     Setting(
         "compress",
@@ -173,6 +182,40 @@ SETTINGS: tuple[Setting, ...] = (
         "65536",
         _positive,
         "Largest request body accepted (callback payloads); larger ones get 413.",
+    ),
+    Setting(
+        "rate_limit",
+        "CSEC_RATE_LIMIT",
+        "10/second;300/minute",
+        _rate,
+        "Computing requests (callbacks not answered from the cache, chart CSVs) one client "
+        "address may make, per worker process (flask-limiter syntax); more get 429 with "
+        "Retry-After. Cached views are not counted.",
+    ),
+    Setting(
+        "compute_slots",
+        "CSEC_COMPUTE_SLOTS",
+        "1",
+        _positive,
+        "Computing requests one worker process runs at once; others wait up to 2 s for a "
+        "slot (at most CSEC_THREADS - 1 of them), any more get 503 with Retry-After.",
+    ),
+    Setting(
+        "trusted_proxies",
+        "CSEC_TRUSTED_PROXIES",
+        "0",
+        _seconds,
+        "Proxies in front of the app that append to X-Forwarded-For (and set "
+        "X-Forwarded-Proto); the rate limit counts the client address they report. 0: the "
+        "address of the connection.",
+    ),
+    Setting(
+        "hsts_seconds",
+        "CSEC_HSTS_SECONDS",
+        "0",
+        _seconds,
+        "max-age of a Strict-Transport-Security header on every reply; 0 sends none. Set it "
+        "only when the site is served over HTTPS only.",
     ),
     Setting(
         "base_path",
@@ -216,11 +259,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "threads",
         "CSEC_THREADS",
-        "2",
+        "4",
         _positive,
-        "Threads per gunicorn (gthread) worker. Replies are CPU-bound and share the GIL: more "
-        "threads gained some peak throughput but long tails (bench/serve.py, 2 cores: p99 up "
-        "to 250 ms with 4 threads, at most 28 ms with 1 or 2).",
+        "Threads per gunicorn (gthread) worker. At most CSEC_COMPUTE_SLOTS of them compute "
+        "(replies are CPU-bound and share the GIL); up to threads - 1 computing requests run "
+        "or wait, so one thread always serves cached views and /healthz.",
     ),
     Setting(
         "timeout",
@@ -244,13 +287,17 @@ class Settings:
     cache_timeout: int = 86400
     compress: bool = True
     max_request_bytes: int = 65536
+    rate_limit: str = "10/second;300/minute"
+    compute_slots: int = 1
+    trusted_proxies: int = 0
+    hsts_seconds: int = 0
     base_path: str = ""
     log_level: str = "INFO"
     debug: bool = False
     host: str = "0.0.0.0"
     port: int = 8050
     workers: int = 2
-    threads: int = 2
+    threads: int = 4
     timeout: int = 30
 
     @property

@@ -4,15 +4,13 @@ import logging
 
 from dashboard import charts
 from dashboard.app import create_app
-from dashboard.server import static
+from dashboard.server import logs, static
 from dashboard.settings import Settings, SettingsError
 
 settings = Settings.from_env()
 if settings.debug:
     raise SettingsError("CSEC_DEBUG is for local development only; the WSGI server refuses it.")
-logging.basicConfig(
-    level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-)
+logs.configure(settings.log_level)
 app = create_app(settings)
 server = app.server
 log = logging.getLogger(__name__)

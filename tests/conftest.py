@@ -22,6 +22,9 @@ GEOJSON = ROOT / "data" / "geo" / "ca_counties.geojson"
 GEO = ["geo_level", "geo_id", "geo_name", "period"]
 FUNNEL = [m.id for m in domain.MEASURES if m.family == "funnel"]
 YOUTH = [m.id for m in domain.MEASURES if m.family != "funnel"]
+# In-process test apps: one test client asks for hundreds of new views a second (bench/serve.py
+# measures the production limits).
+UNBOUNDED = {"rate_limit": "100000/second", "compute_slots": 64, "threads": 65}
 SHARES = {
     "age_group": (0.08, 0.17, 0.33, 0.35, 0.07),
     "sex": (0.78, 0.2, 0.02),
@@ -332,7 +335,9 @@ def real_app():
     assert (REAL_RELEASE / "manifest.json").is_file(), (
         "no release in data/aggregates: run the build"
     )
-    return create_app(Settings(release_dir=REAL_RELEASE, geojson_path=GEOJSON, compress=False))
+    return create_app(
+        Settings(release_dir=REAL_RELEASE, geojson_path=GEOJSON, compress=False, **UNBOUNDED)
+    )
 
 
 class DashClient:
@@ -410,7 +415,9 @@ def fixture_app(fixture_release_dir):
     from dashboard.settings import Settings
 
     return create_app(
-        Settings(release_dir=fixture_release_dir, geojson_path=GEOJSON, compress=False)
+        Settings(
+            release_dir=fixture_release_dir, geojson_path=GEOJSON, compress=False, **UNBOUNDED
+        )
     )
 
 
@@ -420,7 +427,7 @@ def compressing_client(fixture_release_dir):
     from dashboard.app import create_app
     from dashboard.settings import Settings
 
-    app = create_app(Settings(release_dir=fixture_release_dir, geojson_path=GEOJSON))
+    app = create_app(Settings(release_dir=fixture_release_dir, geojson_path=GEOJSON, **UNBOUNDED))
     client = app.server.test_client()
     client.get("/")
     return client

@@ -27,7 +27,9 @@ def test_every_setting_is_documented_and_namespaced():
     ("env", "value", "attribute", "expected"),
     [
         ("CSEC_CACHE_TYPE", "FileSystemCache", "cache_type", "FileSystemCache"),
-        ("CSEC_CACHE_TIMEOUT", "0", "cache_timeout", 0),
+        ("CSEC_CACHE_TIMEOUT", "600", "cache_timeout", 600),
+        ("CSEC_RATE_LIMIT", "5/second;100/minute", "rate_limit", "5/second;100/minute"),
+        ("CSEC_HSTS_SECONDS", "3600", "hsts_seconds", 3600),
         ("CSEC_COMPRESS", "off", "compress", False),
         ("CSEC_DEBUG", "yes", "debug", True),
     ],
@@ -41,6 +43,9 @@ def test_values_are_parsed(env, value, attribute, expected):
     [
         ("CSEC_CACHE_TYPE", "Memcached"),
         ("CSEC_CACHE_TIMEOUT", "-5"),
+        ("CSEC_CACHE_TIMEOUT", "0"),  # every key has a TTL
+        ("CSEC_RATE_LIMIT", "lots"),
+        ("CSEC_COMPUTE_SLOTS", "0"),
         ("CSEC_CACHE_TIMEOUT", "soon"),
         ("CSEC_COMPRESS", "maybe"),
     ],

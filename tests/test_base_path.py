@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import urllib.request
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from conftest import (
     GEOJSON,
     GUNICORN,
     ROOT,
+    UNBOUNDED,
     DashClient,
     free_port,
     gunicorn_env,
@@ -51,7 +53,9 @@ def based_app(fixture_release_dir):
     """Return the fixture-release app mounted under BASE (compressed, as in production)."""
     from dashboard.app import create_app
 
-    settings = Settings(release_dir=fixture_release_dir, geojson_path=GEOJSON, base_path=BASE)
+    settings = Settings(
+        release_dir=fixture_release_dir, geojson_path=GEOJSON, base_path=BASE, **UNBOUNDED
+    )
     return create_app(settings)
 
 
@@ -76,8 +80,11 @@ def test_the_root_redirects_to_the_base_and_other_paths_are_not_found(based_app)
     for path in ("/", BASE):
         reply = client.get(path)
         assert reply.status_code == 308 and reply.headers["Location"] == BASE + "/"
+        assert reply.headers["X-Frame-Options"] == "DENY"
     for path in ("/funnel", "/healthz", "/download/release/SHA256SUMS", "/csec"):
-        assert client.get(path).status_code == 404, path
+        reply = client.get(path)
+        assert reply.status_code == 404, path
+        assert "default-src 'self'" in reply.headers["Content-Security-Policy"], path
 
 
 def test_every_route_answers_under_the_base(based_app):
@@ -154,6 +161,31 @@ def served_at_base() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=60)
+
+
+def raw_reply(url: str, request: bytes) -> bytes:
+    """Return the raw bytes a server answers to a raw HTTP request."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_gunicorn_sends_no_banner_and_its_own_errors_carry_the_headers(served_at_base):
+    ok = raw_reply(served_at_base, f"GET {BASE}/healthz HTTP/1.0\r\n\r\n".encode())
+    head = ok.split(b"\r\n\r\n")[0].lower()
+    assert head.startswith(b"http/1.0 200") and b"\r\nserver:" not in head
+    for bad in (b"GET /\x01 HTTP/1.1\r\n\r\n", b"GET / HTTP/1.1\r\n" + b"X: y\r\n" * 200 + b"\r\n"):
+        reply = raw_reply(served_at_base, bad)
+        head, _, body = reply.partition(b"\r\n\r\n")
+        assert head.split()[1] in {b"400", b"431"}, head
+        assert (
+            b"content-security-policy:" in head.lower() and b"x-frame-options: deny" in head.lower()
+        )
+        assert b"\r\nserver:" not in head.lower() and b"\x01" not in body
 
 
 @pytest.mark.browser

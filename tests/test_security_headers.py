@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import logging
+import re
+
 import pytest
-from conftest import callback_body
+from conftest import GEOJSON, UNBOUNDED, callback_body
 
 from dashboard.dash_wire import router_dep
-from dashboard.server.headers import SECURITY_HEADERS
+from dashboard.server.headers import SECURITY_HEADERS, content_security_policy
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S)
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +59,71 @@ def test_every_response_kind_carries_the_security_headers(client):
         assert response.status_code == EXPECTED_STATUS.get(kind, 200), kind
         for header, value in SECURITY_HEADERS.items():
             assert response.headers.get(header) == value, (kind, header)
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"], kind
+        assert "Strict-Transport-Security" not in response.headers, kind  # opt-in only
+        assert "Server" not in response.headers, kind
 
 
-def test_policy_allows_only_this_origin():
-    policy = SECURITY_HEADERS["Content-Security-Policy"]
+def script_sources(policy: str) -> str:
+    """Return the script-src directive of a policy."""
+    return next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+
+
+def test_policy_allows_only_this_origin_and_no_inline_script():
+    policy = content_security_policy(["'sha256-abc='"])
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "http" not in policy and "*" not in policy
-    assert SECURITY_HEADERS["X-Frame-Options"] == "DENY"
+    assert script_sources(policy).split() == ["script-src", "'self'", "'sha256-abc='"]
+    assert "camera=()" in SECURITY_HEADERS["Permissions-Policy"]
+
+
+def test_every_inline_script_of_the_page_is_allowed_by_its_hash(client):
+    for path in ("/", "/county/fresno", "/no/such/page"):
+        response = client.get(path)
+        allowed = script_sources(response.headers["Content-Security-Policy"])
+        assert "unsafe-inline" not in allowed
+        scripts = INLINE_SCRIPT.findall(response.get_data(as_text=True))
+        executable = [body for attrs, body in scripts if "application/json" not in attrs]
+        assert executable, "Dash writes its renderer start-up inline"
+        for body in executable:
+            digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in allowed, (path, body[:80])
+
+
+def test_the_page_does_not_repeat_the_host_or_url_it_was_asked_for(client):
+    response = client.get("/funnel?marker=QUERYMARK", headers={"Host": "evil.example"})
+    text = response.get_data(as_text=True)
+    assert "evil.example" not in text and "QUERYMARK" not in text
+
+
+def test_hsts_is_sent_when_asked(fixture_release_dir):
+    from dashboard.app import create_app
+    from dashboard.settings import Settings
+
+    settings = Settings(
+        release_dir=fixture_release_dir, geojson_path=GEOJSON, hsts_seconds=31536000, **UNBOUNDED
+    )
+    hsts_client = create_app(settings).server.test_client()
+    for path in ("/", "/healthz", "/no/such/page"):
+        assert hsts_client.get(path).headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_dash-component-suites/nope/x.js",
+        "/_dash-component-suites/dash/nope.js",
+        "/_dash-component-suites/dash/../../etc/passwd",
+        "/_dash-component-suites/plotly/package_data/other.min.js",
+    ],
+)
+def test_unknown_bundle_paths_are_a_plain_404(client, caplog, path):
+    with caplog.at_level(logging.INFO):
+        response = client.get(path)
+    assert response.status_code == 404
+    assert b"Traceback" not in response.data and b"registered" not in response.data
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert response.headers["X-Frame-Options"] == "DENY"
 
 
 def test_robots_txt_allows_pages_but_not_callbacks(client):

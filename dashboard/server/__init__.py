@@ -1,12 +1,16 @@
-"""Production serving: security and cache headers, static compression, request guards, robots."""
+"""Production serving: request checks, reply cache, bounded work, health, headers, compression."""
 
 from __future__ import annotations
 
 import dash
 from flask import Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.cache import cache
-from dashboard.server import guard, headers, plotly_bundle, replies, static
+from dashboard.data.release import Release
+from dashboard.server import guard, headers, health, limits, plotly_bundle, replies, static
+from dashboard.server.mount import mount
+from dashboard.settings import Settings
 
 ROBOTS = """User-agent: *
 Allow: {base}/
@@ -15,13 +19,15 @@ Disallow: {base}/download/chart/
 """
 
 
-def install(app: dash.Dash, compress: bool) -> None:
-    """Wire the serving layers into a Dash app's Flask server (static compression if asked)."""
+def install(app: dash.Dash, settings: Settings, rel: Release) -> None:
+    """Wire the serving layers into a Dash app's Flask server, in the order they must run."""
     server = app.server
-    replies.install(app, cache, compress)  # before the guard: a cached reply was a valid request
-    guard.install(app)
-    headers.install(server)
-    if compress:
+    guard.install(app)  # first: the reply cache keys on the checked request
+    replies.install(app, cache, settings.compress)  # then bounded work: only what it missed
+    limits.install(app, settings.rate_limit, settings.compute_slots, settings.threads)
+    health.install(server, rel)
+    headers.install(app, settings.hsts_seconds)
+    if settings.compress:
         static.install(server)  # registered last, so it runs before the headers are added
     plotly_bundle.install(server)  # after static: compressed once, then answered from its store
 
@@ -29,3 +35,11 @@ def install(app: dash.Dash, compress: bool) -> None:
     def robots():
         base = server.config.get("CSEC_BASE_PATH", "")
         return Response(ROBOTS.format(base=base), mimetype="text/plain")
+
+    if settings.base_path:
+        server.wsgi_app = mount(
+            server.wsgi_app, settings.base_path, headers.error_headers(settings.hsts_seconds)
+        )
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n)

@@ -10,8 +10,9 @@ from werkzeug.utils import redirect
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
-def mount(app: WSGIApp, base_path: str) -> WSGIApp:
-    """Return a WSGI app answering `app` under base_path ("/csec"); "/csec" redirects to "/csec/"."""
+def mount(app: WSGIApp, base_path: str, headers: dict[str, str]) -> WSGIApp:
+    """Return a WSGI app answering `app` under base_path ("/csec"); "/csec" redirects to "/csec/";
+    its own replies (that redirect, a 404 elsewhere) carry `headers`."""
 
     def mounted(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -20,7 +21,10 @@ def mount(app: WSGIApp, base_path: str) -> WSGIApp:
             environ["PATH_INFO"] = path[len(base_path) :]
             return app(environ, start_response)
         if path in {"", "/", base_path}:
-            return redirect(base_path + "/", code=308)(environ, start_response)
-        return NotFound()(environ, start_response)
+            response = redirect(base_path + "/", code=308)
+        else:
+            response = NotFound().get_response(environ)
+        response.headers.update(headers)
+        return response(environ, start_response)
 
     return mounted

@@ -1,18 +1,18 @@
-"""Whole callback replies cached by request body: a repeated view costs one lookup, not a render.
+"""Whole callback replies cached by view: a repeated view costs one lookup, not a render.
 
-Every callback of this app is a pure function of its request body and the release, and cache
-keys carry the release id (dashboard.cache), so a reply is valid for as long as its release.
+Every callback of this app is a pure function of the view it is asked for and the release; the
+key is that view in canonical form (dashboard.server.reply_keys) and cache keys carry the release
+id (dashboard.cache), so a reply is valid for as long as its release.
 """
 
 from __future__ import annotations
-
-import hashlib
 
 import dash
 from flask import Response, g, request
 from flask_caching import Cache
 
 from dashboard.server.guard import is_callback_request
+from dashboard.server.reply_keys import reply_key
 from dashboard.server.static import chosen_encoding, compress
 
 HIT_HEADER = "X-Callback-Cache"
@@ -40,7 +40,9 @@ def install(app: dash.Dash, cache: Cache, compressed: bool = False) -> None:
     def cached_reply():
         if not is_callback_request(app):
             return None
-        key = "reply:" + hashlib.sha256(request.get_data()).hexdigest()
+        key = reply_key(app, g.callback)
+        if key is None:
+            return None
         reply = cache.get(key)
         if reply is None:
             g.reply_key = key
