@@ -48,7 +48,7 @@ def is_page(path: str) -> bool:
 def register_routes(server: Flask) -> None:
     """Add the download routes: release files, the zip, SHA256SUMS, chart CSVs."""
 
-    @server.route("/download/release/<name>")
+    @server.route(urlstate.RELEASE_FILE)
     def release_file(name: str):
         rel = release.current()
         if name == bundle.zip_name(rel):
@@ -66,7 +66,7 @@ def register_routes(server: Flask) -> None:
             rel.directory / name, mimetype=served[name], as_attachment=True, download_name=name
         )
 
-    @server.route("/download/chart/<chart_id>.csv")
+    @server.route(urlstate.CHART_CSV)
     def chart_csv(chart_id: str):
         if chart_id not in charts.CHARTS:
             abort(404)
@@ -80,7 +80,7 @@ def register_routes(server: Flask) -> None:
             headers={"Content-Disposition": f"attachment; filename={name}.csv"},
         )
 
-    @server.route(boundaries.URL)
+    @server.route(urlstate.BOUNDARIES)
     def county_boundaries():
         return send_file(Path(server.config["CSEC_GEOJSON"]), mimetype="application/geo+json")
 
