@@ -45,13 +45,15 @@ SOURCE_TAGS = {"synthetic": domain.SYNTHETIC_TAG, "extract": EXTRACT_TAG}
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a table: name, type, role, description and (for values) its status column."""
+    """One column of a table: name, type, role, description, (for values) its status column and
+    (for statuses) whether a row may have none (no such cell in `cells`)."""
 
     name: str
     dtype: pl.DataType
     role: Role
     description: str
     status: str | None = None
+    nullable: bool = False
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,13 @@ def wide_columns(family: tuple[str, ...]) -> tuple[Column, ...]:
                 f"{m.label} ({m.unit}); empty unless published",
                 status=f"{m.id}_status",
             ),
-            Column(f"{m.id}_status", pl.String(), "status", f"Status of {m.id}"),
+            Column(
+                f"{m.id}_status",
+                pl.String(),
+                "status",
+                f"Status of {m.id}; empty (with {m.id}) where cells has no such figure",
+                nullable=True,
+            ),
         ]
     return (*geo_columns(), *per_measure, DATA_SOURCE)
 

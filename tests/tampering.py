@@ -106,6 +106,23 @@ def both_formats(table: str, column: str, status: str, value: float) -> Callable
     return tamper
 
 
+def status_emptied(column: str) -> Callable[[Path], None]:
+    """Return a tampering that empties a wide table's status (and value) in its first row."""
+
+    def tamper(release: Path) -> None:
+        frame = pl.read_parquet(release / "youth_wide.parquet")
+        first = pl.int_range(pl.len()) == 0
+        frame = frame.with_columns(
+            pl.when(first).then(None).otherwise(pl.col(c)).alias(c)
+            for c in (f"{column}_status", column)
+        )
+        frame.write_parquet(release / "youth_wide.parquet")
+        frame.write_csv(release / "youth_wide.csv")
+        write_manifest(release)
+
+    return tamper
+
+
 def audit_failed(release: Path) -> None:
     """Record a failed disclosure audit."""
     path = release / "audit.json"
@@ -164,6 +181,10 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "rate from an unpublished count": (
         both_formats("rates", "numerator", SUPPRESSED, 40),
         r"rates: .* numerators are not the published count",
+    ),
+    "wide row without its cell's status": (
+        status_emptied("youth"),
+        r"youth_wide disagrees with cells",
     ),
     "audit passed=false": (audit_failed, r"passed is not true"),
 }

@@ -210,3 +210,19 @@ def test_release_date_follows_source_date_epoch(monkeypatch):
     edition = release.edition_of(855)
     assert edition.release_date == edition.extract_date == date(2026, 1, 1)
     assert edition.synthetic and edition.seed == 855
+
+
+def test_figures_the_table_design_leaves_out_are_empty_in_the_wide_tables(tmp_path, inputs):
+    """A measure published only for the window below the state: no county-year cell, and in
+    youth_wide an empty value with an empty status (not a status that claims a cell)."""
+    data, reference = inputs
+    by_year = (pl.col("geo_level") == "county") & (pl.col("period") != domain.WINDOW)
+    cells = data["cells"].filter(~((pl.col("measure") == "case_none") & by_year))
+    youth_wide = data["youth_wide"].with_columns(
+        pl.when(by_year).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("case_none", "case_none_status")
+    )
+    target = write(
+        tmp_path / "aggregates", ({**data, "cells": cells, "youth_wide": youth_wide}, reference)
+    )
+    assert loader.load(target).youth_wide.filter(by_year)["case_none_status"].null_count() > 0

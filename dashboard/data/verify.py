@@ -161,14 +161,15 @@ def read_table(directory: Path, table: fmt.Table, rows: dict[str, int | None]) -
 def check_roles(frame: pl.DataFrame, table: fmt.Table) -> None:
     """Raise unless statuses are known, values appear exactly when published and none is small."""
     for column in (c for c in table.columns if c.role == "status"):
-        unknown = frame.filter(~pl.col(column.name).is_in(domain.STATUSES).fill_null(False))
+        known = pl.col(column.name).is_in(domain.STATUSES)
+        unknown = frame.filter(~known.fill_null(column.nullable))
         if unknown.height:
             values = sorted(unknown[column.name].unique().cast(pl.String).fill_null("null"))
             raise fail(f"{table.name}.{column.name} has unknown statuses: {values}")
     for column in table.columns:
         name = f"{table.name}.{column.name}"
         if column.status is not None:
-            published = pl.col(column.status) == domain.PUBLISHED
+            published = (pl.col(column.status) == domain.PUBLISHED).fill_null(False)
             hidden = frame.filter(~published & pl.col(column.name).is_not_null())
             if hidden.height:
                 raise fail(
@@ -204,7 +205,11 @@ def check_wide(wide: pl.DataFrame, cells: pl.DataFrame, table: str) -> None:
         variable_name="measure",
         value_name="status",
     ).with_columns(pl.col("measure").str.strip_suffix("_status"))
-    long = values.join(statuses, on=[*geo, "measure"]).sort([*geo, "measure"])
+    long = (
+        values.join(statuses, on=[*geo, "measure"])
+        .filter(pl.col("status").is_not_null() | pl.col("value").is_not_null())
+        .sort([*geo, "measure"])
+    )
     expected = totals(cells, measures).sort([*geo, "measure"])
     if not long.select(expected.columns).equals(expected):
         raise fail(f"{table} disagrees with cells (same values and statuses expected)")
