@@ -21,10 +21,10 @@ from dashboard.build.relations import derive_relations
 from dashboard.build.suppress import suppress
 from dashboard.cli import main
 from dashboard.data.verify import verify
-from dashboard.extract import schema
+from dashboard.extract import schema, synth
 from dashboard.extract.schema import ExtractError
 from dashboard.reference import REFERENCE_DIR
-from dashboard.release_format import Edition
+from dashboard.release_format import FILES, Edition
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE = ROOT / "data" / "aggregates"
@@ -108,6 +108,20 @@ def test_every_data_file_says_synthetic():
     for name in ("README.md", "CITATION.cff"):
         assert domain.SYNTHETIC_NOTICE in (RELEASE / name).read_text()
     assert manifest(RELEASE)["provenance"] == "synthetic"
+
+
+def test_release_built_from_a_real_extract_says_synthetic_nowhere(tmp_path):
+    extract = synth.write_extract(synth.generate(), tmp_path / "extract", fmt="csv")
+    out = tmp_path / "aggregates"
+    build(out, extract_dir=extract, edition=REAL)
+    texts = [(out / name).read_text() for name in FILES if not name.endswith(".parquet")]
+    texts.append((out / "manifest.json").read_text())
+    for path in out.glob("*.parquet"):
+        texts += pl.read_parquet(path)["data_source"].unique().to_list()
+    words = "\n".join(texts).lower()
+    assert "synthetic" not in words and "demonstration" not in words
+    assert manifest(out)["provenance"] == "extract"
+    assert f"Records extracted: {REAL.extract_date}" in (out / "README.md").read_text()
 
 
 def test_committed_release_passes_the_verifier():
