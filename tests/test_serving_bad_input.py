@@ -7,6 +7,10 @@ import logging
 
 import pytest
 from conftest import DashClient, controls
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard.server.logs import EscapingFormatter
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +56,31 @@ def bad_bodies(body: dict) -> dict[str, bytes]:
         "inputs of wrong type": with_changes(body, inputs=[1, 2]),
         "unknown output in outputs": with_changes(body, outputs=[{"id": "x", "property": "y"}]),
         "state not a list": with_changes(body, state="x"),
+        "unknown top-level key": with_changes(body, junk=1),
+        "unknown key in an input": with_changes(
+            body, inputs=[dict(body["inputs"][0], extra=1), body["inputs"][1]]
+        ),
+        "changedPropIds null": with_changes(body, changedPropIds=None),
+        "changedPropIds a number": with_changes(body, changedPropIds=5),
+        "changedPropIds names no input": with_changes(body, changedPropIds=["x.y"]),
+        "nested 1,000 deep": b'{"output": "x", "inputs": ' + b"[" * 1000 + b"]" * 1000 + b"}",
+        "nested 20 deep in a value": with_changes(
+            body, inputs=[dict(body["inputs"][0], value=json.loads("[" * 20 + "]" * 20))]
+        ),
+        "pathname empty": with_changes(body, inputs=with_value(body, 0, "")),
+        "pathname without a slash": with_changes(body, inputs=with_value(body, 0, "funnel")),
+        "pathname a number": with_changes(body, inputs=with_value(body, 0, 5)),
+        "pathname null": with_changes(body, inputs=with_value(body, 0, None)),
+        "pathname a list": with_changes(body, inputs=with_value(body, 0, ["/"])),
+        "search a dict": with_changes(body, inputs=with_value(body, 1, {"a": 1})),
     }
+
+
+def with_value(body: dict, index: int, value) -> list[dict]:
+    """Return a body's inputs with one input's value replaced."""
+    inputs = [dict(spec) for spec in body["inputs"]]
+    inputs[index]["value"] = value
+    return inputs
 
 
 @pytest.mark.parametrize(
@@ -65,6 +93,35 @@ def test_malformed_callback_bodies_get_400(dash_client, name):
         "/_dash-update-component", data=data, content_type="application/json"
     )
     assert response.status_code == 400, (name, response.data[:200])
+
+
+def map_click_body(dash_client: DashClient, click) -> dict:
+    """Return a body of the map's click-to-county callback with some clickData."""
+    from dashboard import ids
+    from dashboard.dash_wire import callback_body
+
+    return callback_body(dash_client.dep_for(ids.MAP_NAV), [click])
+
+
+@pytest.mark.parametrize(
+    "click", [5, "x", [], {"points": 5}, {"points": [5]}, {"points": "abc"}, [{"points": []}]]
+)
+def test_map_click_data_that_is_not_points_gets_400(dash_client, click):
+    response = dash_client.client.post(
+        "/_dash-update-component", json=map_click_body(dash_client, click)
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "click",
+    [None, {}, {"points": []}, {"points": [{"location": 5}]}, {"points": [{"location": {}}]}],
+)
+def test_map_click_on_nothing_known_changes_nothing(dash_client, click):
+    response = dash_client.client.post(
+        "/_dash-update-component", json=map_click_body(dash_client, click)
+    )
+    assert response.status_code == 204
 
 
 def test_oversized_payload_gets_413(dash_client):
@@ -127,3 +184,65 @@ def test_junk_control_values_give_the_default_view(dash_client):
     good = dash_client.call(dep, [controls(layout)[i["id"]][0] for i in dep["inputs"]])
     junk = dash_client.call(dep, ["<junk>" for _ in dep["inputs"]])
     assert junk == good
+
+
+def test_a_newline_in_a_path_cannot_forge_a_log_line(dash_client, caplog):
+    with caplog.at_level(logging.INFO, logger="dashboard.requests"):
+        dash_client.client.get("/download/chart/x%0A2026-01-01 ERROR forged%1b[31m.csv")
+    records = [r for r in caplog.records if r.name == "dashboard.requests"]
+    assert records, "the rejected download is logged"
+    line = EscapingFormatter("%(levelname)s %(message)s").format(records[-1])
+    assert "\n" not in line and "\x1b" not in line
+    assert "\\n2026-01-01 ERROR forged\\x1b[31m" in line
+
+
+def test_a_traceback_keeps_its_lines_but_the_message_is_escaped():
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "a\nb", (), None)
+        import sys
+
+        record.exc_info = sys.exc_info()
+    text = EscapingFormatter("%(message)s").format(record)
+    assert text.startswith("a\\nb\nTraceback")
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@st.composite
+def callback_payloads(draw, deps: list[dict]) -> object:
+    """Draw a callback body: a real callback's shape with any part replaced by any JSON."""
+    from dashboard.dash_wire import callback_body
+
+    dep = draw(st.sampled_from(deps))
+    values = [draw(JSON | st.text(max_size=30)) for _ in dep["inputs"]]
+    body = callback_body(dep, values)
+    for key in draw(st.lists(st.sampled_from([*body, "changedPropIds", "junk"]), max_size=3)):
+        body[key] = draw(JSON)
+    inputs = body.get("inputs")
+    if isinstance(inputs, list) and inputs and draw(st.booleans()):
+        spec = inputs[draw(st.integers(0, len(inputs) - 1))]
+        if isinstance(spec, dict):
+            spec[draw(st.sampled_from(["id", "property", "value", "extra"]))] = draw(JSON)
+    return draw(st.sampled_from([body, draw(JSON)])) if draw(st.integers(0, 9)) == 0 else body
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_no_callback_payload_gives_a_5xx(dash_client, data):
+    deps = [d for d in dash_client.deps if not d.get("clientside_function")]
+    body = data.draw(callback_payloads(deps))
+    response = dash_client.client.post("/_dash-update-component", json=body)
+    assert response.status_code < 500, (body, response.data[:300])

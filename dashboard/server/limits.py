@@ -11,6 +11,7 @@ per worker process).
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 
@@ -19,12 +20,13 @@ from flask import Flask, Response, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from dashboard import urlstate
 from dashboard.server.guard import is_callback_request
 
 log = logging.getLogger("dashboard.requests")
 BUSY_RETRY_AFTER = "1"
 WAIT_SECONDS = 2.0
-CHART_CSV_PREFIX = "/download/chart/"
+CHART_CSV_PREFIX = urlstate.CHART_CSV.split("<")[0]
 REPORT_SECONDS = 60.0
 
 
@@ -83,12 +85,10 @@ def install(app: dash.Dash, rate: str, slots: int, threads: int) -> Limiter:
     limiter = Limiter(
         get_remote_address,
         app=server,
-        default_limits=[rate],
-        default_limits_exempt_when=lambda: not computes(app),
+        application_limits=[rate],  # one budget for every computing route
+        application_limits_exempt_when=lambda: not computes(app),
         storage_uri="memory://",
         strategy="moving-window",
-        headers_enabled=True,
-        retry_after="delta-seconds",
     )
     gate = Gate(slots, threads - 1)
     shed = Shed()
@@ -114,12 +114,15 @@ def install(app: dash.Dash, rate: str, slots: int, threads: int) -> Limiter:
             gate.leave()
 
     @server.errorhandler(429)
-    def too_many(error):
+    def too_many(_error):
         shed.add(429)
+        breached = limiter.current_limit
+        wait = max(1, math.ceil(breached.reset_at - time.time())) if breached else 1
         return Response(
             "Too many new views from this address: try again in a moment.\n",
             status=429,
             mimetype="text/plain",
+            headers={"Retry-After": str(wait)},
         )
 
     return limiter
