@@ -226,3 +226,19 @@ def test_figures_the_table_design_leaves_out_are_empty_in_the_wide_tables(tmp_pa
         tmp_path / "aggregates", ({**data, "cells": cells, "youth_wide": youth_wide}, reference)
     )
     assert loader.load(target).youth_wide.filter(by_year)["case_none_status"].null_count() > 0
+
+
+def test_loader_says_what_the_web_side_shows(tmp_path, inputs, fixture_release_dir):
+    synthetic = loader.load(write(tmp_path / "a", inputs))
+    assert (synthetic.notice, synthetic.data_source) == (
+        domain.SYNTHETIC_NOTICE,
+        domain.SYNTHETIC_TAG,
+    )
+    real_inputs = read_inputs(fixture_release_dir, fmt.EXTRACT_TAG)
+    real = loader.load(write(tmp_path / "b", real_inputs, REAL))
+    assert (real.notice, real.data_source) == (None, fmt.EXTRACT_TAG)
+    assert (real.extract_date, real.release_date, real.url) == (
+        REAL.extract_date,
+        REAL.release_date,
+        REAL.url,
+    )

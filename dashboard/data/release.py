@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from dashboard import domain
+from dashboard import release_format as fmt
 from dashboard.data.geographies import Geographies
 from dashboard.data.verify import ReleaseError, verify
 
@@ -57,6 +58,16 @@ class Release:
     def synthetic(self) -> bool:
         """Return whether the release holds synthetic demonstration data (show the notice)."""
         return self.manifest["provenance"] == "synthetic"
+
+    @property
+    def notice(self) -> str | None:
+        """Return the synthetic-data notice to show with every figure, or None for real data."""
+        return domain.SYNTHETIC_NOTICE if self.synthetic else None
+
+    @property
+    def data_source(self) -> str:
+        """Return the data_source tag of this release's rows (for chart CSVs built from them)."""
+        return fmt.SOURCE_TAGS[self.manifest["provenance"]]
 
     @property
     def extract_date(self) -> date:
