@@ -440,16 +440,14 @@ def check_unique(ids: pl.Series, source: Source, problems: Problems) -> None:
     """Record every repeat of an id, naming the row of its first occurrence."""
     if ids.n_unique() == ids.len():
         return
-    repeats = ~ids.is_first_distinct() & ids.is_not_null()
-    firsts = pl.DataFrame({"id": ids}).with_row_index().group_by("id").agg(pl.col("index").min())
-    first_of = dict(zip(firsts["id"], firsts["index"], strict=True))
     problems.rows(
-        repeats,
+        ~ids.is_first_distinct() & ids.is_not_null(),
         source,
         ids,
         f"duplicates an earlier row ({ids.name} must be unique)",
         lambda _, value: (
-            f"'{value}' duplicates {source.line_of(first_of[value])} ({ids.name} must be unique)"
+            f"'{value}' duplicates {source.line_of(int((ids == value).arg_max()))} "
+            f"({ids.name} must be unique)"
         ),
     )
 
