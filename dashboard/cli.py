@@ -58,6 +58,11 @@ def parser() -> argparse.ArgumentParser:
         "--url", help="public address of the release, for its citation (required with --extract)"
     )
     build.add_argument(
+        "--fast",
+        action="store_true",
+        help="time-limited optimiser for development builds (more cells hidden; still audited)",
+    )
+    build.add_argument(
         "--show-failing-cells",
         action="store_true",
         help="if the disclosure audit fails, list the failing cells and their intervals "
@@ -94,6 +99,7 @@ def run_build(args: argparse.Namespace) -> int:
             edition=edition,
             on_stage=lambda name: status.update(f"{name}..."),
             show_failing_cells=args.show_failing_cells,
+            fast=args.fast,
         )
     table = Table(title="Build summary", show_header=True)
     table.add_column("stage")
@@ -111,7 +117,7 @@ def run_build(args: argparse.Namespace) -> int:
 def run_audit(args: argparse.Namespace) -> int:
     """Verify a published release, then audit its suppression; exit 1 if either fails."""
     from dashboard.data.verify import ReleaseError, verify
-    from dashboard.build.audit import audit_release
+    from dashboard.disclosure.audit import audit_release
 
     try:
         verify(args.release)

@@ -83,6 +83,20 @@ MEASURES: tuple[Measure, ...] = (
 )
 MEASURE_BY_ID = {m.id: m for m in MEASURES}
 
+# Table design, fixed before any data is seen (docs/disclosure-control.md, rule 6).
+WINDOW_ONLY_FAMILIES: tuple[str, ...] = ("placement", "case")
+WINDOW_ONLY_MEASURES: tuple[str, ...] = tuple(
+    m.id for m in MEASURES if m.family in WINDOW_ONLY_FAMILIES
+)
+TABLE_DESIGN_RULE = (
+    "Placement-context and case-status categories are published for counties, regions and "
+    "peer groups over the whole seven-year window only, and by fiscal year only statewide. "
+    "Split by year, almost every county figure of these categories is a small number, and "
+    "hiding them would force many more figures to be hidden. The evaluation reports these "
+    "breakdowns pooled over the seven years too. The rule was fixed before any data were seen, "
+    "so it reveals nothing about them."
+)
+
 # Additive identities among measures: parent = sum(children), in every geography and period.
 MEASURE_HIERARCHY: dict[str, tuple[str, ...]] = {
     "reports": ("screened_in", "evaluated_out"),

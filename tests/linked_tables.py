@@ -6,7 +6,7 @@ import polars as pl
 
 from dashboard import domain
 from dashboard.build.aggregate import geography_years, with_window
-from dashboard.build.relations import KEY, canonical_sort, relations_from_members
+from dashboard.disclosure.relations import KEY, canonical_sort, relations_from_members
 
 YEARS = domain.SFYS[:2]
 DISPOSITIONS = ("substantiated", "inconclusive", "unfounded", "not_yet_determined")

@@ -9,9 +9,9 @@ import pytest
 from linked_tables import LEAVES, YEARS, funnel_cells, line_table
 
 from dashboard import domain
-from dashboard.build.audit import audit, audit_release
-from dashboard.build.relations import KEY, derive_relations
-from dashboard.build.suppress import suppress
+from dashboard.disclosure.audit import audit, audit_release
+from dashboard.disclosure.optimise import suppress
+from dashboard.disclosure.relations import KEY, derive_relations
 
 COUNTIES = pl.DataFrame(
     {
@@ -122,13 +122,17 @@ def test_audit_passes_after_suppression_and_reuses_witnesses(suppressed):
     relations = derive_relations(cells, COUNTIES)
     report = audit(suppressed, relations)
     assert report.passed, report.format()
-    assert report.n_primary + report.n_complementary == report.n_suppressed
+    assert sum(report.hidden_by_tier.values()) == report.n_suppressed
     assert report.n_published + report.n_suppressed + report.n_not_opted_in == report.n_cells
     assert report.narrowest_p1_max >= 11
     assert report.narrowest_p3_width >= 2
+    assert report.narrowest_hidden_width >= 1
     assert 0 < report.share_cells_hidden < 1
-    assert 0 < report.share_total_count_hidden < 1
-    assert report.n_lps < 3 * report.n_primary
+    n_primary = suppressed.filter(pl.col("value").is_between(1, 10)).height
+    assert report.n_lps < 3 * n_primary
+    published = report.to_dict()
+    assert not {"n_primary", "n_complementary", "share_total_count_hidden"} & set(published)
+    assert published["weights"][0]["tier"] == "statewide"
 
 
 def test_report_is_json_and_the_same_on_every_run(suppressed):
@@ -185,7 +189,7 @@ def test_release_audit_passes_on_a_published_release(tmp_path, suppressed):
     assert report.mode == "release"
     assert report.n_suppressed == suppressed.filter(pl.col("status") == domain.SUPPRESSED).height
     assert report.narrowest_p1_max >= 11
-    assert report.n_primary is None
+    assert report.narrowest_p3_width is None  # which hidden cells are small is not in the files
 
 
 def test_release_audit_finds_cells_recoverable_from_primary_only_suppression(tmp_path):

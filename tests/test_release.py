@@ -14,13 +14,13 @@ import pytest
 
 from dashboard import domain
 from dashboard.build.aggregate import aggregate
-from dashboard.build.audit import audit
 from dashboard.build.pipeline import REAL_EXTRACT_TAG, BuildError, build, load_reference
 from dashboard.build.publish import public_tables
-from dashboard.build.relations import derive_relations
-from dashboard.build.suppress import suppress
 from dashboard.cli import main
 from dashboard.data.verify import verify
+from dashboard.disclosure.audit import audit
+from dashboard.disclosure.optimise import suppress
+from dashboard.disclosure.relations import derive_relations
 from dashboard.extract import schema, synth
 from dashboard.extract.schema import ExtractError
 from dashboard.reference import REFERENCE_DIR

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from linked_tables import LEAVES, YEARS, funnel_cells, line_table
 
 from dashboard import domain
-from dashboard.build.audit import audit
-from dashboard.build.relations import derive_relations
-from dashboard.build.suppress import suppress
+from dashboard.disclosure.audit import audit
+from dashboard.disclosure.optimise import suppress
+from dashboard.disclosure.relations import derive_relations
 
 COUNT = st.one_of(st.just(0), st.integers(1, 10), st.integers(1, 4), st.integers(11, 60))
 SETTINGS = settings(

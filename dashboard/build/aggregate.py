@@ -234,6 +234,14 @@ def sort_cells(cells: pl.DataFrame) -> pl.DataFrame:
     return cells.sort([*ranks[:2], "geo_id", *ranks[2:]])
 
 
+def apply_table_design(cells: pl.DataFrame, window: str = domain.WINDOW) -> pl.DataFrame:
+    """Drop the cells the table design does not publish (domain.TABLE_DESIGN_RULE)."""
+    by_year_below_state = (pl.col("geo_level") != "state") & (pl.col("period") != window)
+    return cells.filter(
+        ~(pl.col("measure").is_in(domain.WINDOW_ONLY_MEASURES) & by_year_below_state)
+    )
+
+
 def aggregate(
     reports: pl.DataFrame, youth: pl.DataFrame, counties: pl.DataFrame, roster: pl.DataFrame
 ) -> pl.DataFrame:
@@ -250,4 +258,4 @@ def aggregate(
         .then(pl.lit(domain.NOT_OPTED_IN))
         .otherwise(pl.lit(COUNT))
     )
-    return sort_cells(cells.with_columns(status=status))
+    return sort_cells(apply_table_design(cells).with_columns(status=status))

@@ -12,11 +12,10 @@ import polars as pl
 
 from dashboard import domain, reference
 from dashboard.build.aggregate import aggregate
-from dashboard.build.audit import audit
 from dashboard.build.publish import public_tables
-from dashboard.build.relations import derive_relations
 from dashboard.build.release import write_release
-from dashboard.build.suppress import suppress
+from dashboard.disclosure.optimise import optimise
+from dashboard.disclosure.relations import derive_relations
 from dashboard.extract import schema, synth
 from dashboard.release_format import EXTRACT_TAG, Edition
 
@@ -28,6 +27,9 @@ AUDIT_HINT = (
     "To see them on a trusted machine, run again with --show-failing-cells (never paste its "
     "output into a public log)."
 )
+
+
+PUBLIC_FIGURES = ("certificate seconds", "master seconds", "master status", "audit rounds")
 
 
 class BuildError(RuntimeError):
@@ -77,11 +79,13 @@ def build(
     on_stage: Callable[[str], None] | None = None,
     show_failing_cells: bool = False,
     edition: Edition | None = None,
+    fast: bool = False,
 ) -> BuildReport:
     """Run the whole build and write the release to `out`; return timings and figures.
 
     A failed audit names no cell (which cells are small is what suppression hides; build logs
     may be seen more widely than the extract), unless `show_failing_cells` asks for them.
+    `fast` runs the time-limited optimiser (tests, development); the audit decides either way.
     """
     report = BuildReport()
     ref = load_reference(reference_dir)
@@ -102,17 +106,13 @@ def build(
             extract = schema.read_extract(extract_dir, counties, roster)
     with report.stage("aggregate", on_stage):
         cells = aggregate(extract.reports, extract.youth, counties, roster)
-    with report.stage("suppress", on_stage):
+    with report.stage("suppress + audit", on_stage):
         relations = derive_relations(cells, counties)
-        suppressed = suppress(cells, relations)
-    with report.stage("audit", on_stage):
-        result = audit(suppressed, relations)
+        outcome = optimise(cells, relations, fast=fast)
+    suppressed, result = outcome.cells, outcome.report
     if not result.passed:
-        raise BuildError(
-            "disclosure audit failed; nothing was written\n"
-            + result.format(cells=show_failing_cells)
-            + ("" if show_failing_cells else AUDIT_HINT)
-        )
+        details = result.format(cells=True) if show_failing_cells else AUDIT_HINT
+        raise BuildError(result.plain_failure() + "\n" + details)
     with report.stage("publish + write", on_stage):
         source = domain.SYNTHETIC_TAG if extract_dir is None else REAL_EXTRACT_TAG
         tables = public_tables(suppressed, counties, roster, ref["population"], source)
@@ -124,5 +124,6 @@ def build(
         "reports": extract.reports.height,
         "youth": extract.youth.height,
         **{k: v for k, v in result.to_dict().items() if not isinstance(v, list | dict)},
+        **{f"optimiser: {k}": v for k, v in outcome.figures.items() if k in PUBLIC_FIGURES},
     }
     return report

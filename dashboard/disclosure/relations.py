@@ -76,6 +76,15 @@ class Relations:
         _, labels = connected_components(graph, directed=False)
         return labels[self.n_relations :]
 
+    @cached_property
+    def window(self) -> str:
+        """Return the period that sums the others (the totals of the time relations)."""
+        time = np.flatnonzero(self.kinds == "time")
+        if not time.size:
+            return domain.WINDOW
+        cells, coefs = self.members(int(time[0]))
+        return str(self.keys["period"][int(cells[coefs > 0][0])])
+
     def members(self, relation: int) -> tuple[np.ndarray, np.ndarray]:
         """Return the cell indices of one relation and their coefficients (+1 total, -1 parts)."""
         start, end = self.matrix.indptr[relation], self.matrix.indptr[relation + 1]

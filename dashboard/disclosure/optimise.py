@@ -1,0 +1,263 @@
+"""Optimal complementary suppression: the cheapest set of certificates, then the audit's verdict.
+
+1. Primary: every count from 1 to 10 is hidden; zeros are published and never hidden.
+2. Certificates (certificates.py): for each primary, a few sets of cells each of which,
+   hidden, provably protects it (P1 and P3) whatever else is hidden.
+3. Master problem (HiGHS through scipy.optimize.milp): choose one certificate per primary so
+   that the total information-loss weight (weights.py) of the union of hidden cells is least.
+   It is solved to optimality unless a time limit stops it at the best pattern found.
+4. Rule 8: the audit bounds every hidden cell; one that is computable exactly is published
+   (the attacker knows it anyway), and the audit runs again.
+A valid lower bound on any protecting pattern's loss (line rows and single-relation capacity
+cuts, LP relaxation) measures how far the pattern can be from the true optimum.
+See docs/disclosure-control.md.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import polars as pl
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from dashboard import domain
+from dashboard.disclosure.attacker import SAFE_MAX
+from dashboard.disclosure.audit import UNPINNED, AuditReport, audit
+from dashboard.disclosure.certificates import (
+    Certificate,
+    Problem,
+    certificates_for,
+    lp_certificates,
+)
+from dashboard.disclosure.cubes import Grid
+from dashboard.disclosure.relations import Relations
+from dashboard.disclosure.weights import cell_weights
+
+COUNT = "count"
+INPUT_STATUSES = (COUNT, domain.PUBLISHED, domain.SUPPRESSED, domain.NOT_OPTED_IN)
+MIP_GAP = 1e-3
+# Node limits make a run repeatable (HiGHS is deterministic for a given limit); the time limit
+# is only a safety net. Full: the release build; fast: tests and development builds.
+NODES = {False: 5_000, True: 200}
+SECONDS = {False: 600.0, True: 60.0}
+REROUTE_ROUNDS = {False: 1, True: 0}  # LP certificates again, routed through what was hidden
+
+
+@dataclass
+class Outcome:
+    """What the optimiser did: the cells with statuses, the audit of them, and run figures."""
+
+    cells: pl.DataFrame
+    report: AuditReport
+    figures: dict[str, object] = field(default_factory=dict)
+
+
+def problem_of(cells: pl.DataFrame, relations: Relations) -> tuple[Problem, np.ndarray]:
+    """Read true values and statuses into a Problem; cells already 'suppressed' stay hidden."""
+    unknown = set(cells["status"].unique()) - set(INPUT_STATUSES)
+    if unknown:
+        raise ValueError(f"unexpected statuses: {sorted(unknown)}")
+    index = relations.index_of(cells)
+    n = relations.n_cells
+    status = np.empty(n, dtype=object)
+    status[index] = cells["status"].to_numpy()
+    raw = np.full(n, np.nan)
+    raw[index] = cells["value"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    counted = status != domain.NOT_OPTED_IN
+    if np.isnan(raw[counted]).any():
+        raise ValueError("every count needs its true value (null only when not opted in)")
+    values = np.where(counted, raw, 0.0)
+    if (values < 0).any():
+        raise ValueError("counts cannot be negative")
+    hidden = status == domain.SUPPRESSED
+    if (hidden & (values == 0)).any():
+        raise ValueError("a zero is published, never suppressed")
+    primary = counted & (values >= domain.SMALL_MIN) & (values <= domain.SMALL_MAX)
+    weights = cell_weights(relations.keys, relations.window, values)
+    return Problem(values, counted, primary, hidden | primary, weights), index
+
+
+def master(problem: Problem, choices: list[Certificate], fast: bool) -> tuple[np.ndarray, dict]:
+    """Return the cheapest hidden set that contains one certificate of every primary.
+
+    Variables: x_c (cell c hidden) for every cell some certificate needs and z_k (certificate
+    k chosen). Σ_k z_k >= 1 per primary; z_k <= x_c for each cell of k; minimise Σ w_c x_c.
+    """
+    hidden = problem.forced.copy()
+    free = np.unique(np.concatenate([c.cells for c in choices] or [np.zeros(0, int)]))
+    free = free[~problem.forced[free]]
+    if not free.size:
+        return hidden, {"master": "nothing to choose"}
+    position = {int(c): i for i, c in enumerate(free)}
+    n_x, n_z = free.size, len(choices)
+    primaries = sorted({c.primary for c in choices})
+    cover_row = {p: i for i, p in enumerate(primaries)}
+    link_rows, link_cols, link_data = [], [], []
+    row = 0
+    for k, choice in enumerate(choices):
+        for cell in choice.cells:
+            if int(cell) in position:
+                link_rows += [row, row]
+                link_cols += [n_x + k, position[int(cell)]]
+                link_data += [1.0, -1.0]
+                row += 1
+    links = sparse.csr_array((link_data, (link_rows, link_cols)), shape=(row, n_x + n_z))
+    cover = sparse.csr_array(
+        (
+            np.ones(n_z),
+            ([cover_row[c.primary] for c in choices], n_x + np.arange(n_z)),
+        ),
+        shape=(len(primaries), n_x + n_z),
+    )
+    objective = np.concatenate([problem.weights[free], np.zeros(n_z)])
+    start = time.perf_counter()
+    result = milp(
+        objective,
+        integrality=np.ones(n_x + n_z),
+        bounds=Bounds(0, 1),
+        constraints=[
+            LinearConstraint(links, -np.inf, 0.0),
+            LinearConstraint(cover, 1.0, np.inf),
+        ],
+        options={
+            "node_limit": NODES[fast],
+            "time_limit": SECONDS[fast],
+            "mip_rel_gap": MIP_GAP,
+            "presolve": True,
+        },
+    )
+    if result.x is None:
+        raise RuntimeError(f"the suppression master problem found no pattern: {result.message}")
+    hidden[free[result.x[:n_x] > 0.5]] = True
+    figures = {
+        "master seconds": round(time.perf_counter() - start, 2),
+        "master status": result.message,
+        "master gap": float(getattr(result, "mip_gap", 0.0) or 0.0),
+        "certificates": n_z,
+        "candidate cells": n_x,
+    }
+    return hidden, figures
+
+
+def lower_bound(relations: Relations, problem: Problem) -> float:
+    """Return a lower bound on the weight of any protecting pattern (LP relaxation).
+
+    Rows valid for every protecting pattern: primaries and forced cells hidden; in every
+    relation a hidden non-zero cell is never the only one (rule 8); and, for a primary p in a
+    relation, the other hidden cells can absorb its rise to 11 (a capacity cut: a cell on the
+    same side can fall at most to 1, one on the other side can rise freely).
+    """
+    matrix = relations.matrix.tocsr()
+    movable = problem.movable
+    rows, cols, data, rhs = [], [], [], []
+    for r in range(relations.n_relations):
+        cells, coefs = relations.members(r)
+        keep = movable[cells]
+        cells, coefs = cells[keep], coefs[keep]
+        if not cells.size:
+            continue
+        for i, cell in enumerate(cells):
+            others = np.delete(cells, i)
+            rows += [len(rhs)] * (len(others) + 1)
+            cols += [*others.tolist(), int(cell)]
+            data += [1.0] * len(others) + [-1.0]
+            rhs.append(0.0)
+            if problem.primary[cell]:
+                need = SAFE_MAX - problem.values[cell]
+                same = np.delete(coefs, i) == coefs[i]
+                room = np.where(same, problem.values[others] - 1.0, need)
+                rows += [len(rhs)] * len(others)
+                cols += others.tolist()
+                data += np.minimum(room, need).tolist()
+                rhs.append(need)
+    del matrix
+    a_ub = -sparse.csr_array((data, (rows, cols)), shape=(len(rhs), relations.n_cells))
+    low = np.where(problem.forced, 1.0, 0.0)
+    high = np.where(movable, 1.0, 0.0)
+    result = linprog(
+        problem.weights,
+        A_ub=a_ub,
+        b_ub=-np.array(rhs),
+        bounds=np.column_stack([low, np.maximum(high, low)]),
+        method="highs",
+    )
+    return float(result.fun) if result.status == 0 else float("nan")
+
+
+def optimise(
+    cells: pl.DataFrame, relations: Relations, fast: bool = False, bound: bool = False
+) -> Outcome:
+    """Return the cheapest protecting pattern found, audited, with rule 8 applied.
+
+    `fast` (tests, development builds): a smaller search and no rerouting round; the audit
+    decides all the same. `bound` also computes the lower bound (bench).
+    """
+    clock = time.perf_counter()
+    problem, index = problem_of(cells, relations)
+    grid = Grid(relations)
+    grid = grid if grid.usable else None
+    choices: list[Certificate] = []
+    hopeless = 0
+    for cell in np.flatnonzero(problem.primary):
+        found = certificates_for(relations, grid, problem, int(cell))
+        hopeless += not found
+        choices += found
+    figures: dict[str, object] = {
+        "primaries": int(problem.primary.sum()),
+        "without certificate": hopeless,
+        "certificate seconds": round(time.perf_counter() - clock, 2),
+    }
+    hidden, master_figures = master(problem, choices, fast)
+    for _ in range(REROUTE_ROUNDS[fast]):
+        rerouted = replace(problem, forced=hidden)
+        choices += [
+            c
+            for cell in np.flatnonzero(problem.primary)
+            for c in lp_certificates(relations, rerouted, int(cell), variants=False)
+        ]
+        hidden, master_figures = master(problem, choices, fast)
+    figures.update(master_figures)
+    rounds = 0
+    while True:
+        rounds += 1
+        suppressed = statuses(cells, index, problem, hidden)
+        report = audit(suppressed, relations)
+        pinned = [f for f in report.failures if f["check"].startswith(UNPINNED)]
+        if not pinned or len(pinned) < len(report.failures):
+            break
+        for failure in pinned:
+            hidden[failure["cell_index"]] = False
+    weights = np.floor(problem.weights)
+    figures.update(
+        {
+            "audit rounds": rounds,
+            "loss": float(weights[hidden].sum()),
+            "loss of primaries alone": float(weights[problem.forced].sum()),
+        }
+    )
+    if bound:
+        figures["lower bound"] = lower_bound(relations, problem)
+    figures["seconds"] = round(time.perf_counter() - clock, 2)
+    return Outcome(suppressed, report, figures)
+
+
+def statuses(
+    cells: pl.DataFrame, index: np.ndarray, problem: Problem, hidden: np.ndarray
+) -> pl.DataFrame:
+    """Return `cells` with status published / suppressed / not_opted_in from a hidden mask."""
+    status = np.where(hidden, domain.SUPPRESSED, domain.PUBLISHED)
+    status = np.where(problem.counted, status, domain.NOT_OPTED_IN)
+    return cells.with_columns(status=pl.Series(status[index], dtype=pl.String))
+
+
+def suppress(cells: pl.DataFrame, relations: Relations, fast: bool = False) -> pl.DataFrame:
+    """Return `cells` with statuses published / suppressed / not_opted_in (optimised, audited).
+
+    `cells`: the key columns, `value` (Int64 true counts, null only where not opted in) and
+    `status` ('count', or a previous output's statuses; 'suppressed' cells stay hidden).
+    `value` stays the true value; the release writer nulls hidden values.
+    """
+    return optimise(cells, relations, fast).cells
