@@ -64,6 +64,17 @@ def manifest_without_key(release: Path) -> None:
     path.write_text(json.dumps(manifest))
 
 
+def deep_manifest(release: Path) -> None:
+    """Replace the manifest by JSON nested deeper than a parser's recursion limit."""
+    (release / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+
+
+def directory_for_a_file(release: Path) -> None:
+    """Put a directory where a listed file should be."""
+    (release / "youth_wide.csv").unlink()
+    (release / "youth_wide.csv").mkdir()
+
+
 def forged_release_id(release: Path) -> None:
     """Give the manifest a release id that does not follow from its files."""
     path = release / "manifest.json"
@@ -140,6 +151,8 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "extra file (listed)": (extra_listed_file, r"extra file: manifest\.json lists extra\.csv"),
     "truncated manifest": (truncated_manifest, r"manifest\.json is truncated"),
     "invalid manifest": (manifest_without_key, r"manifest\.json is invalid: 'files'"),
+    "manifest nested too deep": (deep_manifest, r"manifest\.json is truncated or not valid JSON"),
+    "directory for a file": (directory_for_a_file, r"cannot read the release .*youth_wide\.csv"),
     "forged release id": (forged_release_id, r"release_id does not match"),
     "cells.csv differs": (csv_only("cells", "value", 5), r"cells\.csv differs from cells\.parquet"),
     "funnel_wide.csv differs": (

@@ -52,7 +52,7 @@ def read_manifest(directory: Path) -> dict:
         raise fail(f"no release at {directory}: manifest.json is missing (run the build)")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise fail(f"manifest.json is truncated or not valid JSON: {error}") from error
     if not isinstance(manifest, dict):
         raise fail("manifest.json is invalid: not a JSON object")
@@ -305,7 +305,7 @@ def read_audit(directory: Path, manifest: dict) -> dict:
     """Return the audit summary, or raise unless it is valid JSON that records a pass."""
     try:
         audit = json.loads((directory / "audit.json").read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise fail(f"audit.json is not valid JSON: {error}") from error
     if not isinstance(audit, dict) or audit.get("passed") is not True:
         raise fail("audit.json does not record a passed disclosure audit (passed is not true)")
@@ -318,9 +318,9 @@ def verify(directory: Path | str) -> Verified:
     """Return the verified contents of a release directory; raise ReleaseError if any check fails."""
     directory = Path(directory)
     manifest = read_manifest(directory)
-    check_files(directory, manifest)
     rows = {entry["path"]: entry["rows"] for entry in manifest["files"]}
     try:
+        check_files(directory, manifest)
         tables = {t.name: read_table(directory, t, rows) for t in fmt.TABLES}
         check_tables(tables)
         check_wording(directory, manifest, tables)
