@@ -323,6 +323,68 @@ TABLES: tuple[Table, ...] = (
         long_count_columns(),
         CELL_KEY,
     ),
+    Table(
+        "peer_bands",
+        "data",
+        "for each county, rate and period: the median and interquartile range of its peer "
+        "counties' published rates (the county itself left out), computed from rates only",
+        (
+            Column("rate", pl.String(), "dimension", "Rate id (as in rates)"),
+            Column("county_fips", pl.String(), "dimension", "The county the band is for"),
+            Column("period", pl.String(), "dimension", "State fiscal year or the whole window"),
+            Column("peer_group_id", pl.String(), "attribute", "The county's peer group"),
+            Column(
+                "peers",
+                pl.Int64(),
+                "attribute",
+                "How many peer counties' rates are published (the band rests on them)",
+            ),
+            *(
+                Column(
+                    name,
+                    pl.Float64(),
+                    "derived",
+                    f"{words} of the peers' published rates (linear interpolation); empty "
+                    "unless published",
+                    status="status",
+                )
+                for name, words in (
+                    ("p25", "25th percentile"),
+                    ("median", "Median"),
+                    ("p75", "75th percentile"),
+                )
+            ),
+            Column("unit", pl.String(), "attribute", "percent or per_100k"),
+            Column(
+                "status",
+                pl.String(),
+                "status",
+                "published, or not_applicable: fewer than 3 peers' rates published",
+            ),
+            DATA_SOURCE,
+        ),
+        ("rate", "county_fips", "period"),
+    ),
+    Table(
+        "visibility",
+        "data",
+        "for each county that was in the program: how many of its cells are published, by "
+        "measure and over all measures ('all'), from the statuses in cells",
+        (
+            Column("county_fips", pl.String(), "dimension", "5-digit county FIPS code"),
+            Column("measure", pl.String(), "dimension", "Measure id, or 'all' (every measure)"),
+            Column(
+                "cells",
+                pl.Int64(),
+                "attribute",
+                "The county's cells of the measure while it was in the program",
+            ),
+            Column("published", pl.Int64(), "attribute", "How many of them are published"),
+            Column("share", pl.Float64(), "attribute", "published / cells, percent (1 decimal)"),
+            DATA_SOURCE,
+        ),
+        ("county_fips", "measure"),
+    ),
     *(reference_table(name) for name in REFERENCE_SCHEMAS),
     Table(
         "data_dictionary",

@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 from dashboard import domain, reference, release_format
+from dashboard.build.derived import derived_tables
 from dashboard.dash_wire import ROUTER_OUTPUT, callback_body, dep_outputs, walk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -253,6 +254,7 @@ def build_fixture_release(out: Path, seed: int = 7) -> Path:
         "demographics": cells.filter(
             (pl.col("geo_level") == "state") & pl.col("measure").is_in(domain.BREAKDOWN_MEASURES)
         ),
+        **derived_tables(cells, rates, counties, domain.SYNTHETIC_TAG),
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard import domain
+from dashboard.build.derived import derived_tables
 from dashboard.build.rates import rates_table
 
 GEO_COLUMNS = ["geo_level", "geo_id", "geo_name", "period"]
@@ -100,4 +101,5 @@ def public_tables(
         "funnel_wide": wide(cells, FUNNEL_MEASURES),
         "youth_wide": wide(cells, YOUTH_MEASURES),
         "demographics": demographics(cells),
+        **derived_tables(cells, rates, counties, source),
     }
