@@ -1,20 +1,29 @@
 """Benchmark the app as deployed: gunicorn + wrk on loopback, and first-load bytes in Chromium.
 
-Run: .venv/bin/python bench/serve.py [--duration 10] [--connections 32] [--soak]
-Targets: the page shell, each page's load (Dash's router callback, which now carries the charts)
-and a control change (its first chart callback), bodies from /_dash-dependencies and the page's
-own control values; a CSV download; and as the physical-limit baseline a static
-JSON file of the callback response's size served by the same gunicorn. Every wrk run is bounded.
+Run: .venv/bin/python bench/serve.py [--duration 10] [--connections 32] [--soak] [--skip-browser]
+Prints, each run bounded and with the load average (the machine is shared):
+- cached targets: the page shell, each page's load (Dash's router callback, which carries the
+  charts) and a control change (its first chart callback), a CSV download, and as the
+  physical-limit baseline a static JSON file of the callback response's size;
+- the uncached cost of each chart (in-process build, distinct views) and of an uncached
+  callback over HTTP (one connection, never-seen views, rate limit off);
+- a miss flood: 200 connections of never-seen views under the production limits, while cached
+  views and /healthz are measured beside it; the share of 429/503 and any timeouts;
+- a Redis-killed run: the shared cache stopped mid-run under traffic; its 5xx count (target 0).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
+import random
+import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +38,7 @@ BIN = ROOT / ".venv" / "bin"
 LUA = ROOT / "bench" / "wrk_report.lua"
 STATIC_PREFIX = "/bench-static"
 PAGES = ("/", "/funnel", "/placement", "/map", "/county")
+UNLIMITED = "1000000/second"  # runs that measure cost or failure, not the rate limit
 
 
 def baseline_app():
@@ -55,9 +65,15 @@ def fetch(url: str, body: dict | None = None) -> bytes:
         return reply.read()
 
 
+def load_average() -> str:
+    """Return the 1, 5 and 15 minute load averages."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 @contextlib.contextmanager
-def gunicorn(static_dir: Path, workers: int):
-    """Run gunicorn (bench app, loopback, no control socket); yield (base URL, master pid)."""
+def gunicorn(static_dir: Path, workers: int, **settings: str):
+    """Run gunicorn (bench app, loopback, no control socket, plus settings); yield
+    (base URL, master pid)."""
     port = free_port()
     env = os.environ | {
         "CSEC_HOST": "127.0.0.1",
@@ -65,6 +81,7 @@ def gunicorn(static_dir: Path, workers: int):
         "WEB_CONCURRENCY": str(workers),
         "CSEC_LOG_LEVEL": "WARNING",
         "BENCH_STATIC_DIR": str(static_dir),
+        **settings,
     }
     command = [
         str(BIN / "gunicorn"),
@@ -129,21 +146,156 @@ def main_callbacks(base: str) -> dict[str, dict]:
     return bodies
 
 
-def wrk(url: str, bodies: list[Path], seconds: int, connections: int, encoding: str = "") -> dict:
-    """Return wrk's summary (req/s, latency percentiles in ms, errors) of a bounded run."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+def control_options(layout) -> dict[str, list[str]]:
+    """Return control id -> every option value of a rendered page."""
+    found = {}
+    for node in walk(layout):
+        props = node["props"]
+        if "data-control" in props:
+            found[props["id"]] = [
+                n["props"].get("value", n["props"].get("data-option"))
+                for n in walk(props.get("children"))
+                if n["type"] in {"Option", "Button"}
+            ]
+    return found
+
+
+def new_view_bodies(base: str, count: int) -> list[dict]:
+    """Return `count` chart-callback bodies of distinct views across the pages (shuffled)."""
+    deps = json.loads(fetch(base + "/_dash-dependencies"))
+    router = router_dep(deps)
+    per_page = []
+    for path in PAGES:
+        reply = json.loads(
+            fetch(base + "/_dash-update-component", callback_body(router, [path, ""]))
+        )
+        options = control_options(reply["response"][ROUTER_OUTPUT]["children"])
+        charts = [
+            d
+            for d in deps
+            if ".figure" in d["output"] and all(i["id"] in options for i in d["inputs"])
+        ]
+        combos = list(itertools.product(*(options[i["id"]] for i in charts[0]["inputs"])))
+        per_page.append([callback_body(d, list(c)) for d in charts for c in combos])
+    rng = random.Random(11)
+    for bodies in per_page:
+        rng.shuffle(bodies)
+    mixed = [b for group in itertools.zip_longest(*per_page) for b in group if b is not None]
+    return mixed[:count]
+
+
+def write_jsonl(path: Path, bodies: list[dict]) -> Path:
+    """Write bodies one per line (for wrk_report.lua); return the path."""
+    path.write_text("".join(json.dumps(b) + "\n" for b in bodies))
+    return path
+
+
+def wrk_command(
+    url: str,
+    bodies: list[Path],
+    seconds: int,
+    connections: int,
+    encoding: str = "",
+    threads: int = 2,
+    client: str = "",
+) -> list[str]:
+    """Return the command of a bounded wrk run (`client`: the address a proxy would forward)."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
     if encoding:
         command += ["-H", f"Accept-Encoding: {encoding}"]
-    command += ["-s", str(LUA), url, "--", *map(str, bodies)]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if client:
+        command += ["-H", f"X-Forwarded-For: {client}"]
+    return [*command, "-s", str(LUA), url, "--", *map(str, bodies)]
+
+
+def summary(out: str) -> dict:
+    """Return req/s, latency percentiles (ms) and reply counts from wrk_report.lua's line."""
     result = json.loads(out.strip().splitlines()[-1])
-    return {
+    return result | {
         "req/s": result["requests"] / (result["duration_us"] / 1e6),
         "p50": result["p50"] / 1000,
         "p95": result["p95"] / 1000,
         "p99": result["p99"] / 1000,
         "errors": result["non2xx"] + result["socket_errors"],
     }
+
+
+def wrk(url: str, bodies: list[Path], seconds: int, connections: int, encoding: str = "") -> dict:
+    """Return wrk's summary (req/s, latency percentiles in ms, errors) of a bounded run."""
+    command = wrk_command(url, bodies, seconds, connections, encoding)
+    return summary(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+
+def wrk_together(commands: dict[str, list[str]]) -> dict[str, dict]:
+    """Run several wrk commands at once; return each one's summary by name."""
+    running = {
+        name: subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        for name, command in commands.items()
+    }
+    return {name: summary(process.communicate()[0]) for name, process in running.items()}
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Return a percentile (nearest rank) of some values."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def chart_costs(views_per_chart: int) -> dict[str, list[float]]:
+    """Return each chart's build times (ms) over distinct views, uncached, in this process."""
+    from dashboard import charts, urlstate
+    from dashboard.app import create_app
+    from dashboard.charts.common import Context
+    from dashboard.data import release
+    from dashboard.settings import Settings
+
+    app = create_app(Settings(compress=False, cache_type="NullCache"))
+    times: dict[str, list[float]] = {}
+    with app.server.test_request_context("/"):
+        rel = release.current()
+        ctx = Context(rel, urlstate.url(urlstate.BOUNDARIES))
+        geo_keys = [g.key for g in rel.geos.all]
+        counties = [g.slug for g in rel.geos.all if g.level == "county"]
+        rng = random.Random(5)
+        for chart_id, (page, _) in charts.CHARTS.items():
+            names = urlstate.PAGE_PARAMS[page]
+            choices = [
+                geo_keys
+                if n == "geo"
+                else counties
+                if n == "county"
+                else list(urlstate.PARAMS[n].choices or ())
+                for n in names
+            ]
+            combos = list(itertools.product(*choices))
+            rng.shuffle(combos)
+            times[chart_id] = []
+            for combo in combos[:views_per_chart]:
+                view = urlstate.parse(page, dict(zip(names, combo, strict=True)), rel.geos)
+                started = time.perf_counter()
+                charts.build(ctx, chart_id, view)
+                times[chart_id].append((time.perf_counter() - started) * 1000)
+    return times
+
+
+@contextlib.contextmanager
+def redis_server():
+    """Run a throwaway redis-server on a free loopback port; yield (URL, process)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("redis-server is not installed")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(0.5)
+        yield f"redis://127.0.0.1:{port}/0", process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 def first_load_bytes(url: str) -> tuple[int, list[tuple[int, str]]]:
@@ -198,20 +350,40 @@ def row(name: str, result: dict) -> str:
     )
 
 
-def run(args: argparse.Namespace) -> None:
-    """Start gunicorn, measure every target, print the figures."""
-    with tempfile.TemporaryDirectory() as tmp, gunicorn(Path(tmp), args.workers) as (base, pid):
-        total, biggest = first_load_bytes(base + "/")
-        print(f"first page load (headless Chromium, /): {total / 1e6:.3f} MB transferred")
-        for size, url in biggest:
-            print(f"  {size / 1e3:>8.1f} KB  {url.removeprefix(base)}")
+def status_row(name: str, result: dict) -> str:
+    """Return one printed row of a run whose replies are counted by status."""
+    total = max(result["requests"], 1)
+    return (
+        f"{name:<34} {result['req/s']:>9.0f} {result['p50']:>8.1f} {result['p95']:>8.1f} "
+        f"{result['s2xx'] / total:>6.1%} {result['s429'] / total:>6.1%} "
+        f"{result['s503'] / total:>6.1%} {result['s5xx'] - result['s503']:>5} "
+        f"{result['timeouts']:>5}"
+    )
+
+
+STATUS_HEADER = (
+    f"{'target':<34} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'2xx':>6} {'429':>6} "
+    f"{'503':>6} {'o5xx':>5} {'tmo':>5}"
+)
+
+
+def cached_targets(args: argparse.Namespace, tmp: Path) -> None:
+    """Measure the cached targets (and the soak): every body answered once before its run, and
+    no rate limit (the CSV download computes, cached or not; the flood run measures limits)."""
+    with gunicorn(tmp, args.workers, CSEC_RATE_LIMIT=UNLIMITED) as (base, pid):
+        if not args.skip_browser:
+            total, biggest = first_load_bytes(base + "/")
+            print(f"first page load (headless Chromium, /): {total / 1e6:.3f} MB transferred")
+            for size, url in biggest:
+                print(f"  {size / 1e3:>8.1f} KB  {url.removeprefix(base)}")
         bodies = main_callbacks(base)
         files = {}
         for path, body in bodies.items():
-            files[path] = Path(tmp) / f"body{len(files)}.json"
+            files[path] = tmp / f"body{len(files)}.json"
             files[path].write_text(json.dumps(body))
+            fetch(base + "/_dash-update-component", body)  # cached from now on
         home_reply = fetch(base + "/_dash-update-component", bodies["control /"])
-        (Path(tmp) / "static.json").write_bytes(b" " * len(home_reply))
+        (tmp / "static.json").write_bytes(b" " * len(home_reply))
         targets = [("page shell /", base + "/", [])]
         targets += [
             (name, base + "/_dash-update-component", [file]) for name, file in files.items()
@@ -221,7 +393,9 @@ def run(args: argparse.Namespace) -> None:
             (f"static JSON ({len(home_reply)} B)", base + STATIC_PREFIX + "/static.json", []),
         ]
         sent = f", Accept-Encoding: {args.encoding}" if args.encoding else ""
-        print(f"\nwrk -t2 -c{args.connections} -d{args.duration}s, {args.workers} workers{sent}")
+        print(
+            f"\ncached: wrk -t2 -c{args.connections} -d{args.duration}s, {args.workers} workers{sent}"
+        )
         print(
             f"{'target':<34} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
         )
@@ -232,6 +406,7 @@ def run(args: argparse.Namespace) -> None:
         static = results[targets[-1][0]]["req/s"]
         home = results["control /"]["req/s"]
         print(f"callback / static throughput: {home / static:.2f} (home callback)")
+        print(f"load average: {load_average()}")
         if args.soak:
             before = worker_rss_mb(pid)
             soak = wrk(
@@ -244,6 +419,101 @@ def run(args: argparse.Namespace) -> None:
             )
 
 
+def uncached_costs(args: argparse.Namespace, tmp: Path) -> None:
+    """Measure each chart's build cost in-process and an uncached callback over HTTP."""
+    times = chart_costs(args.views_per_chart)
+    print(f"\nuncached chart build, in-process, {args.views_per_chart} distinct views each")
+    print(f"{'chart':<28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for chart_id, values in times.items():
+        print(
+            f"{chart_id:<28} {statistics.median(values):>8.1f} {percentile(values, 0.95):>8.1f} "
+            f"{max(values):>8.1f}"
+        )
+    every = [v for values in times.values() for v in values]
+    print(f"{'all charts':<28} {statistics.median(every):>8.1f} {percentile(every, 0.95):>8.1f}")
+    with gunicorn(tmp, args.workers, CSEC_RATE_LIMIT=UNLIMITED) as (base, _):
+        views = write_jsonl(tmp / "uncached.jsonl", new_view_bodies(base, 5000))
+        result = summary(
+            subprocess.run(
+                wrk_command(base + "/_dash-update-component", [views], args.duration, 1, threads=1),
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+    print(
+        f"uncached chart callback over HTTP (1 connection, never-seen views, rate limit off): "
+        f"p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, p99 {result['p99']:.1f} ms, "
+        f"{result['requests']} requests, {result['errors']} errors; load average {load_average()}"
+    )
+
+
+def miss_flood(args: argparse.Namespace, tmp: Path) -> None:
+    """Flood never-seen views at 200 connections from one client (production limits, behind a
+    proxy that forwards client addresses); measure other clients' cached views and /healthz."""
+    with gunicorn(tmp, args.workers, CSEC_TRUSTED_PROXIES="1") as (base, _):
+        bodies = new_view_bodies(base, 40000)
+        cached = tmp / "cached.json"
+        cached.write_text(json.dumps(bodies[-1]))
+        fetch(base + "/_dash-update-component", bodies[-1])  # now cached
+        flood = write_jsonl(tmp / "flood.jsonl", bodies[:-1])
+        url = base + "/_dash-update-component"
+        seconds = args.duration
+        results = wrk_together(
+            {
+                "flood: never-seen views": wrk_command(
+                    url, [flood], seconds, 200, client="203.0.113.9"
+                ),
+                "beside it: a cached view": wrk_command(
+                    url, [cached], seconds, 4, threads=1, client="198.51.100.7"
+                ),
+                "beside it: /healthz": wrk_command(base + "/healthz", [], seconds, 2, threads=1),
+            }
+        )
+    print(f"\nmiss flood: 200 connections of never-seen views for {seconds} s, production limits")
+    print(STATUS_HEADER)
+    for name, result in results.items():
+        print(status_row(name, result))
+    print(f"load average: {load_average()}")
+
+
+def redis_killed(args: argparse.Namespace, tmp: Path) -> None:
+    """Serve with a shared Redis cache, stop Redis mid-run; count 5xx replies."""
+    with (
+        redis_server() as (redis_url, redis_process),
+        gunicorn(tmp, args.workers, REDIS_URL=redis_url, CSEC_RATE_LIMIT=UNLIMITED) as (base, _),
+    ):
+        bodies = new_view_bodies(base, 400)
+        for body in bodies[:200]:
+            fetch(base + "/_dash-update-component", body)  # half of them cached in Redis
+        mix = write_jsonl(tmp / "redis.jsonl", bodies)
+        url = base + "/_dash-update-component"
+        command = wrk_command(url, [mix], args.duration, 4)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        time.sleep(args.duration / 3)
+        redis_process.terminate()
+        redis_process.wait(timeout=10)
+        result = summary(process.communicate()[0])
+        health = json.loads(fetch(base + "/healthz"))
+    print(
+        f"\nRedis stopped {args.duration / 3:.0f} s into a {args.duration} s run (4 connections, "
+        f"cached and new views): {result['requests']} requests, 5xx {result['s5xx']}, "
+        f"429 {result['s429']}, socket errors {result['socket_errors']}; p95 {result['p95']:.1f} ms; "
+        f"/healthz after: {health['status']} (cache {health['cache']['state']})"
+    )
+
+
+def run(args: argparse.Namespace) -> None:
+    """Start gunicorn instances, measure every target, print the figures."""
+    print(f"load average at start: {load_average()}")
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        cached_targets(args, tmp)
+        uncached_costs(args, tmp)
+        miss_flood(args, tmp)
+        redis_killed(args, tmp)
+
+
 def main() -> None:
     """Parse the options and run the benchmark."""
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -251,6 +521,8 @@ def main() -> None:
     options.add_argument("--connections", type=int, default=32)
     options.add_argument("--workers", type=int, default=2)
     options.add_argument("--soak", action="store_true", help="add a 60 s run at 200 connections")
+    options.add_argument("--skip-browser", action="store_true", help="no first-load measurement")
+    options.add_argument("--views-per-chart", type=int, default=40)
     options.add_argument(
         "--encoding",
         default="",

@@ -61,7 +61,7 @@ def _port(raw: str) -> int:
 
 
 def _rate(raw: str) -> str:
-    """Return a flask-limiter rate ("10/second;300/minute")."""
+    """Return a rate in the `limits` notation ("10/second;300/minute")."""
     from limits import parse_many
 
     parse_many(raw)  # raises ValueError with what is wrong
@@ -189,8 +189,9 @@ SETTINGS: tuple[Setting, ...] = (
         "10/second;300/minute",
         _rate,
         "Computing requests (callbacks not answered from the cache, chart CSVs) one client "
-        "address may make, per worker process (flask-limiter syntax); more get 429 with "
-        "Retry-After. Cached views are not counted.",
+        "address may make, per worker process (`limits` notation, as in flask-limiter); a "
+        "client over it gets 429 with Retry-After for everything that computes. Cached views "
+        "are not counted.",
     ),
     Setting(
         "compute_slots",

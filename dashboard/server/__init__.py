@@ -22,9 +22,11 @@ Disallow: {base}/download/chart/
 def install(app: dash.Dash, settings: Settings, rel: Release) -> None:
     """Wire the serving layers into a Dash app's Flask server, in the order they must run."""
     server = app.server
-    guard.install(app)  # first: the reply cache keys on the checked request
-    replies.install(app, cache, settings.compress)  # then bounded work: only what it missed
-    limits.install(app, settings.rate_limit, settings.compute_slots, settings.threads)
+    budget, shed = limits.Budget(settings.rate_limit), limits.Shed()
+    limits.refuse_spent_clients(app, budget, shed)  # first: a flood costs one lookup a request
+    guard.install(app)  # the reply cache keys on the checked request
+    replies.install(app, cache, settings.compress)
+    limits.install(app, budget, shed, settings.compute_slots, settings.threads)  # what it missed
     health.install(server, rel)
     headers.install(app, settings.hsts_seconds)
     if settings.compress:

@@ -1,11 +1,15 @@
-"""Bounded work under a flood of never-seen views: a per-client rate and a cap on computations.
+"""Bounded work under a flood of never-seen views: a per-client budget and a cap on computations.
 
-Only requests that compute count: callback requests the reply cache could not answer (it runs
-first) and chart CSV downloads. A client over its rate gets 429. A worker runs `slots`
+Only requests that compute spend the budget: callback requests the reply cache could not answer
+and chart CSV downloads. A client that has spent its budget is refused (429) at the door, before
+its request is even parsed, so a flood costs one lookup a request. A worker runs `slots`
 computations at once; a computing request waits up to WAIT_SECONDS for a slot, but at most
 threads - 1 of them run or wait, so one thread always stays free for cached views and /healthz;
-any more get 503 at once. Both with Retry-After. flask-limiter keeps the rates (moving window,
-per worker process).
+any more get 503 at once. Both with Retry-After.
+
+The budget is kept by `limits` (the rate-limit engine of flask-limiter; a moving window per
+worker process), used directly because it must be checked before the request check and spent
+only after the reply cache missed, which flask-limiter's single hook cannot do.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ import time
 
 import dash
 from flask import Flask, Response, g, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from dashboard import urlstate
 from dashboard.server.guard import is_callback_request
@@ -26,29 +31,31 @@ from dashboard.server.guard import is_callback_request
 log = logging.getLogger("dashboard.requests")
 BUSY_RETRY_AFTER = "1"
 WAIT_SECONDS = 2.0
-CHART_CSV_PREFIX = urlstate.CHART_CSV.split("<")[0]
 REPORT_SECONDS = 60.0
+CHART_CSV_PREFIX = urlstate.CHART_CSV.split("<")[0]
 
 
-class Shed:
-    """Counts requests turned away, and logs how many at most once per interval."""
+class Budget:
+    """Computing requests each client address may make (a rate such as "10/second;300/minute")."""
 
-    def __init__(self) -> None:
-        self.count = 0
-        self.reported_at = 0.0
-        self.lock = threading.Lock()
+    def __init__(self, rate: str) -> None:
+        self.items = parse_many(rate)
+        self.window = MovingWindowRateLimiter(MemoryStorage())
 
-    def add(self, status: int) -> None:
-        """Count one reply of a status (429 or 503); log the total once per interval."""
-        now = time.monotonic()
-        with self.lock:
-            self.count += 1
-            if now - self.reported_at < REPORT_SECONDS:
-                return
-            count, self.count, self.reported_at = self.count, 0, now
-        log.warning(
-            "turned away %d computing requests (last: %d) to keep the site up", count, status
-        )
+    def wait(self, client: str) -> int:
+        """Return the seconds until a client may compute again (0: it may now)."""
+        waits = [
+            self.window.get_window_stats(item, client).reset_time - time.time()
+            for item in self.items
+            if not self.window.test(item, client)
+        ]
+        return max(1, math.ceil(max(waits))) if waits else 0
+
+    def spend(self, client: str) -> int:
+        """Spend one computing request of a client; return 0, or the seconds to wait if spent."""
+        if all(self.window.hit(item, client) for item in self.items):
+            return 0
+        return self.wait(client) or 1
 
 
 class Gate:
@@ -73,38 +80,76 @@ class Gate:
         self.admitted.release()
 
 
+class Shed:
+    """Counts requests turned away, and logs how many at most once per interval."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.reported_at = 0.0
+        self.lock = threading.Lock()
+
+    def add(self, status: int) -> None:
+        """Count one reply of a status (429 or 503); log the total once per interval."""
+        now = time.monotonic()
+        with self.lock:
+            self.count += 1
+            if now - self.reported_at < REPORT_SECONDS:
+                return
+            count, self.count, self.reported_at = self.count, 0, now
+        log.warning(
+            "turned away %d computing requests (last: %d) to keep the site up", count, status
+        )
+
+
 def computes(app: dash.Dash) -> bool:
     """Return whether the request being handled may compute (a callback or a chart CSV)."""
     return is_callback_request(app) or request.path.startswith(CHART_CSV_PREFIX)
 
 
-def install(app: dash.Dash, rate: str, slots: int, threads: int) -> Limiter:
-    """Limit computing requests to `rate` per client and `slots` at once per process (of
-    `threads` request threads)."""
-    server: Flask = app.server
-    limiter = Limiter(
-        get_remote_address,
-        app=server,
-        application_limits=[rate],  # one budget for every computing route
-        application_limits_exempt_when=lambda: not computes(app),
-        storage_uri="memory://",
-        strategy="moving-window",
+def refusal(status: int, message: str, retry_after: int | str) -> Response:
+    """Return a plain 429/503 reply with Retry-After."""
+    return Response(
+        message, status=status, mimetype="text/plain", headers={"Retry-After": str(retry_after)}
     )
+
+
+def too_many(wait: int) -> Response:
+    """Return the 429 of a client that spent its budget."""
+    return refusal(429, "Too many new views from this address: try again in a moment.\n", wait)
+
+
+def refuse_spent_clients(app: dash.Dash, budget: Budget, shed: Shed) -> None:
+    """Answer 429 at once to computing requests of a client that has spent its budget
+    (install before the request check: a flood then costs one lookup a request)."""
+
+    @app.server.before_request
+    def refuse_spent():
+        if not computes(app):
+            return None
+        wait = budget.wait(request.remote_addr or "")
+        if wait:
+            shed.add(429)
+            return too_many(wait)
+        return None
+
+
+def install(app: dash.Dash, budget: Budget, shed: Shed, slots: int, threads: int) -> None:
+    """Spend the budget on computing requests and hold them to `slots` at once per process (of
+    `threads` request threads); install after the reply cache."""
+    server: Flask = app.server
     gate = Gate(slots, threads - 1)
-    shed = Shed()
 
     @server.before_request
     def take_slot():
         if not computes(app):
             return None
+        wait = budget.spend(request.remote_addr or "")
+        if wait:
+            shed.add(429)
+            return too_many(wait)
         if not gate.enter():
             shed.add(503)
-            return Response(
-                "Busy: try again in a moment.\n",
-                status=503,
-                mimetype="text/plain",
-                headers={"Retry-After": BUSY_RETRY_AFTER},
-            )
+            return refusal(503, "Busy: try again in a moment.\n", BUSY_RETRY_AFTER)
         g.compute_slot = True
         return None
 
@@ -112,17 +157,3 @@ def install(app: dash.Dash, rate: str, slots: int, threads: int) -> Limiter:
     def give_slot(_error: BaseException | None) -> None:
         if g.pop("compute_slot", False):
             gate.leave()
-
-    @server.errorhandler(429)
-    def too_many(_error):
-        shed.add(429)
-        breached = limiter.current_limit
-        wait = max(1, math.ceil(breached.reset_at - time.time())) if breached else 1
-        return Response(
-            "Too many new views from this address: try again in a moment.\n",
-            status=429,
-            mimetype="text/plain",
-            headers={"Retry-After": str(wait)},
-        )
-
-    return limiter
