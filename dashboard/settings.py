@@ -260,11 +260,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "threads",
         "CSEC_THREADS",
-        "4",
+        "8",
         _positive,
-        "Threads per gunicorn (gthread) worker. At most CSEC_COMPUTE_SLOTS of them compute "
+        "Threads per gunicorn (gthread) worker. Only CSEC_COMPUTE_SLOTS of them compute "
         "(replies are CPU-bound and share the GIL); up to threads - 1 computing requests run "
-        "or wait, so one thread always serves cached views and /healthz.",
+        "or wait, which holds a page's burst of callbacks (a browser opens at most 6 "
+        "connections), and one thread always serves cached views and /healthz.",
     ),
     Setting(
         "timeout",
@@ -298,7 +299,7 @@ class Settings:
     host: str = "0.0.0.0"
     port: int = 8050
     workers: int = 2
-    threads: int = 4
+    threads: int = 8
     timeout: int = 30
 
     @property

@@ -91,7 +91,7 @@ def test_gunicorn_config_follows_the_platform_variables():
         WEB_CONCURRENCY="3",
         CSEC_LOG_LEVEL="warning",
     )
-    assert done.stdout.split() == ["0.0.0.0:9123", "3", "gthread", "4", "30", "warning", "True"]
+    assert done.stdout.split() == ["0.0.0.0:9123", "3", "gthread", "8", "30", "warning", "True"]
 
 
 def test_wsgi_refuses_debug_mode():
