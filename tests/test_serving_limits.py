@@ -114,3 +114,32 @@ def test_the_gate_lets_some_wait_and_turns_the_rest_away_at_once():
     gate.leave()
     waiting.join(5)
     assert waited == [True]
+
+
+def test_identical_misses_arriving_together_are_computed_once(fixture_release_dir, monkeypatch):
+    from dashboard import charts
+
+    client = make_client(fixture_release_dir, compress=False)
+    calls, entered, release = [], threading.Event(), threading.Event()
+    render = charts.render
+
+    def slow_render(*args, **kwargs):
+        calls.append(args)
+        entered.set()
+        release.wait(10)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "render", slow_render)
+    replies: list = []
+    first = threading.Thread(target=lambda: replies.append(load(client, "?sfy=2019-20")))
+    first.start()
+    assert entered.wait(10)
+    second = threading.Thread(target=lambda: replies.append(load(client, "?sfy=2019-20")))
+    second.start()
+    time.sleep(0.2)
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert sorted(r.headers[HIT_HEADER] for r in replies) == ["hit", "miss"]
+    assert replies[0].data == replies[1].data
+    assert [chart for chart, _ in calls] == ["funnel-stages", "funnel-trend"]  # one page, once
