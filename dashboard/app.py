@@ -58,7 +58,11 @@ def register_routes(server: Flask) -> None:
                 headers={"Content-Disposition": f"attachment; filename={name}"},
             )
         if name == "SHA256SUMS":
-            return Response(bundle.sha256sums(rel), mimetype="text/plain")
+            return Response(  # octet-stream: browsers add ".txt" to a text/plain download
+                bundle.sha256sums(rel),
+                mimetype="application/octet-stream",
+                headers={"Content-Disposition": "attachment; filename=SHA256SUMS"},
+            )
         served = bundle.served_files(rel)
         if name not in served:
             abort(404)

@@ -32,6 +32,8 @@ HOME_STATS = "home-stats"
 MAP_NAV = "map-nav"
 COUNTY_HEADING = "county-heading"
 COUNTY_PROFILE = "county-profile"
+COUNTY_BRIEF = "county-brief"  # the "Board brief" link
+COUNTY_NEAREST = "county-nearest"  # the closest published figures when the chosen one is hidden
 DOWNLOADS_PREVIEW = "downloads-preview"
 
 # Charts: one id each; the parts of a chart card derive from it.
@@ -46,6 +48,9 @@ PLACEMENT_DEMOGRAPHICS = "placement-demographics"
 MAP_MAP = "map-map"
 COUNTY_TREND = "county-trend"
 COUNTY_TABLE = "county-table"
+BRIEF_TREND = "brief-trend"
+BRIEF_FUNNEL = "brief-funnel"
+BRIEF_CONTEXT = "brief-context"
 
 
 def url(page: str) -> str:

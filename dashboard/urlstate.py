@@ -34,6 +34,8 @@ PREVIEW_TABLES = (
     "funnel_wide",
     "youth_wide",
     "demographics",
+    "peer_bands",
+    "visibility",
     "counties",
     "opt_in_roster",
     "population",

@@ -184,8 +184,11 @@ def test_release_files_zip_and_checksums(dash_client, fixture_release):
         io.BytesIO(dash_client.client.get(f"/download/release/{zip_name}").data)
     )
     assert "manifest.json" in archive.namelist()
-    sums = dash_client.client.get("/download/release/SHA256SUMS").get_data(as_text=True)
-    assert fixture_release.files[0]["sha256"] in sums
+    response = dash_client.client.get("/download/release/SHA256SUMS")
+    assert fixture_release.files[0]["sha256"] in response.get_data(as_text=True)
+    # saved under its own name (a text/plain download becomes SHA256SUMS.txt in browsers)
+    assert response.headers["Content-Disposition"] == "attachment; filename=SHA256SUMS"
+    assert response.mimetype == "application/octet-stream"
 
 
 @pytest.mark.parametrize("name", ["..%2F..%2Fpyproject.toml", "secret.txt", "%2E%2E", "cells"])

@@ -12,7 +12,7 @@ from dashboard import domain
 from dashboard.figures import bars, funnel, map, text, theme, trend
 
 P, S, N = domain.PUBLISHED, domain.SUPPRESSED, domain.NOT_OPTED_IN
-SOURCE = "Source: test release"
+SOURCE = f"<b>{domain.SYNTHETIC_NOTICE}</b><br>Source: test release"
 
 
 def _series(rows):
@@ -66,11 +66,46 @@ def test_every_figure_carries_notice_source_and_note(two_series):
     assert "1 value not shown: not opted in" in notes
 
 
+def _lines(fig: go.Figure) -> list:
+    return [t for t in fig.data if t.mode == "lines+markers"]
+
+
 def test_trend_styles_differ_by_more_than_colour(two_series):
+    lines = _lines(trend.trend(two_series, "Title", "count", SOURCE))
+    dashes = {t.line.dash for t in lines}
+    symbols = {t.marker.symbol for t in lines}
+    assert len(dashes) == len(symbols) == len(lines) == 2
+
+
+def test_hidden_years_are_marked_on_the_axis_by_reason(two_series):
     fig = trend.trend(two_series, "Title", "count", SOURCE)
-    dashes = {t.line.dash for t in fig.data}
-    symbols = {t.marker.symbol for t in fig.data}
-    assert len(dashes) == len(symbols) == len(fig.data) == 2
+    gaps = [t for t in fig.data if t.yaxis == "y2" and t.x != (None,)]
+    by_reason = {t.legendgroup: list(t.x) for t in gaps}
+    assert by_reason == {S: ["2017-18"], N: ["2015-16"]}
+    assert all(min(t.y) > 0 for t in gaps)  # on their own 0-1 axis, never a value of zero
+    assert fig.layout.yaxis2.overlaying == "y" and fig.layout.yaxis2.visible is False
+    legend = [t.name for t in fig.data if t.showlegend is not False and t.yaxis == "y2"]
+    assert legend == [trend.GAP_STYLE[S][1], trend.GAP_STYLE[N][1]]
+    assert "Young people, SFY %{x}: Suppressed" in gaps[0].hovertemplate
+
+
+def test_peer_band_is_drawn_behind_the_lines_with_gaps():
+    periods = list(domain.SFYS)
+    band = pl.DataFrame(
+        {
+            "period": periods,
+            "p25": [10.0, None, *[10.0] * 5],
+            "median": [12.0, None, *[12.0] * 5],
+            "p75": [14.0, None, *[14.0] * 5],
+            "peers": [4, 2, *[4] * 5],
+            "status": [P, domain.NOT_APPLICABLE, *[P] * 5],
+        }
+    )
+    own = _series([("county", "A County", p, 11.0, P) for p in periods])
+    fig = trend.trend(own, "Title", "per_100k", SOURCE, band=band)
+    upper, lower, median = fig.data[:3]
+    assert lower.fill == "tonexty" and upper.y[1] is None and median.y[1] is None
+    assert median.y[0] == 12.0 and "county itself left out" in median.name
 
 
 def test_trend_empty_state_says_why():
@@ -93,8 +128,8 @@ def test_not_opted_in_years_are_shaded():
 
 def test_small_multiples_one_panel_per_series(two_series):
     fig = trend.small_multiples(two_series, "Title", "count", SOURCE, "Reports")
-    assert len(fig.data) == 2
-    assert {t.yaxis for t in fig.data} == {"y", "y2"}
+    assert len(_lines(fig)) == 2
+    assert {t.yaxis for t in _lines(fig)} == {"y", "y3"}  # y2, y4: the panels' gap axes
 
 
 def _bars(statuses):
@@ -215,9 +250,47 @@ def test_status_note_counts_and_reasons():
 
 def test_series_summary_reads_only_published_values(two_series):
     summary = text.series_summary(two_series, "count", "Where")
-    assert "Young people: published for 5 of 7 years" in summary
+    assert summary.startswith("CSE reports: up 6% (from 100 in SFY 2015-16 to 106 in SFY 2021-22)")
+    assert "Young people: up 10% (from 51 in SFY 2016-17 to 56 in SFY 2021-22)" in summary
+    assert "published for 5 of 7 years" in summary
     assert "highest in SFY 2021-22 (56)" in summary
     assert "1 value of 14 is suppressed" in summary
+
+
+def test_a_series_with_one_published_point_says_so():
+    rows = [("r", "A", p, 40.0 if p == "2019-20" else None, P if p == "2019-20" else S)
+            for p in domain.SFYS]  # fmt: skip
+    summary = text.series_summary(_series(rows), "count", "Where")
+    assert "A: published for one year only (SFY 2019-20: 40), so no trend can be drawn." in summary
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "unit", "expected"),
+    [
+        (20.0, 26.2, "count", "up 31% (from 20 in SFY 2015-16 to 26 in SFY 2021-22)"),
+        (40.0, 30.0, "per_100k", "down 25% (from 40.00 per 100,000 residents"),
+        (60.0, 52.5, "percent", "down 7.5 percentage points (from 60.0%"),
+        (0.0, 15.0, "count", "up by 15 (from 0"),
+        (12.0, 12.0, "count", "unchanged (from 12"),
+    ],
+)
+def test_change_from_first_to_last_published_year(first, last, unit, expected):
+    rows = [("r", "A", p, first if i == 0 else last, P) for i, p in enumerate(domain.SFYS)]
+    assert text.change(_series(rows), unit).startswith(expected)
+
+
+def test_standing_against_the_peer_median_and_the_state():
+    periods = list(domain.SFYS)
+    own = _series([("county", "A", p, 10.0 + i, P) for i, p in enumerate(periods)])
+    state = _series([("state", "CA", p, 12.0, P) for p in periods])
+    band = pl.DataFrame(
+        {"period": periods, "median": [11.0] * 7, "status": [P] * 6 + [domain.NOT_APPLICABLE]}
+    )
+    sentence = text.standing("A County", own, band, state, "per_100k")
+    assert sentence == (
+        "A County: up 60% since SFY 2015-16; above the peer median in 4 of 6 years; "
+        "above California in 4 of 7 years."
+    )
 
 
 def test_map_summary_names_highest_and_lowest(map_frame):

@@ -159,23 +159,54 @@ def test_roster_cohorts_and_counts(fixture_release):
     assert set(frame.filter(pl.col("opted_in"))["first_sfy"].to_list()) == {"2015-16"}
 
 
-def test_rank_only_when_every_peer_value_is_published(fixture_release):
+def test_ranks_only_rates_among_published_peers(fixture_release):
     rel = fixture_release
+    ranked = 0
     for county in rel.geos.counties:
+        assert queries.rank(rel, "reports", county.fips, "2019-20").position is None
         for period in ("2015-16", domain.WINDOW):
-            rank = queries.rank(rel, "reports", county.fips, period)
+            rank = queries.rank(rel, "reports_per_100k", county.fips, period)
             peers = {c.fips for c in rel.geos.peers(county.fips)}
-            frame = queries.county_values(rel, "reports", period).filter(
+            frame = queries.county_values(rel, "reports_per_100k", period).filter(
                 pl.col("fips").is_in(peers)
             )
-            active = frame.filter(pl.col("status") != domain.NOT_OPTED_IN)
+            shown = frame.filter(pl.col("status") == domain.PUBLISHED)
             if rank.position is not None:
-                assert (active["status"] == domain.PUBLISHED).all()
-                own = frame.filter(pl.col("fips") == county.fips)["value"][0]
-                assert rank.position == 1 + (active["value"] > own).sum()
-                assert rank.of == active.height
+                ranked += 1
+                own = shown.filter(pl.col("fips") == county.fips)["value"][0]
+                assert rank.position == 1 + (shown["value"] > own).sum()
+                assert rank.of == shown.height
+                assert rank.text() == f"{rank.position} of {shown.height} published"
             else:
                 assert rank.reason.startswith("not ranked")
+    assert ranked
+
+
+def test_peer_band_of_the_release_and_nearest_published_year(fixture_release):
+    rel = fixture_release
+    fresno = rel.geos.resolve_county("fresno")
+    band = queries.peer_band(rel, "reports_per_100k", fresno.id)
+    assert band["period"].to_list() == list(domain.SFYS)
+    for row in band.iter_rows(named=True):
+        assert (row["median"] is not None) == (row["status"] == domain.PUBLISHED)
+        assert row["status"] != domain.PUBLISHED or row["peers"] >= 3
+    for period in domain.SFYS:
+        year = queries.nearest_year(rel, "reports", fresno.id, period)
+        if year is not None:
+            assert year != period
+            assert queries.value(rel, "reports", "county", fresno.id, year)[1] == domain.PUBLISHED
+
+
+def test_visibility_agrees_with_the_cells(fixture_release):
+    rel = fixture_release
+    fresno = rel.geos.resolve_county("fresno")
+    shares = queries.visibility(rel, fresno.id)
+    cells = rel.cells.filter(
+        (pl.col("geo_id") == fresno.id) & (pl.col("status") != domain.NOT_OPTED_IN)
+    )
+    overall = shares.filter(pl.col("measure") == "all").row(0, named=True)
+    assert overall["cells"] == cells.height
+    assert overall["published"] == (cells["status"] == domain.PUBLISHED).sum()
 
 
 def test_benchmark_table_has_every_metric(fixture_release):

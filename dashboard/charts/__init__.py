@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from dashboard import ids, urlstate
 from dashboard.cache import cache
-from dashboard.charts import county, funnel, maps, overview, placement
+from dashboard.charts import brief, county, funnel, maps, overview, placement
 from dashboard.charts.common import ChartView, Context
 
 Builder = Callable[[Context, urlstate.View], ChartView]
@@ -24,6 +24,9 @@ CHARTS: dict[str, tuple[str, Builder]] = {
     ids.MAP_MAP: ("map", maps.county_map),
     ids.COUNTY_TREND: ("county", county.benchmark_trend),
     ids.COUNTY_TABLE: ("county", county.benchmark_table),
+    ids.BRIEF_TREND: ("brief", brief.trend),
+    ids.BRIEF_FUNNEL: ("brief", brief.stages),
+    ids.BRIEF_CONTEXT: ("brief", brief.context),
 }
 
 

@@ -41,6 +41,15 @@ def source_line(release: Release, *tables: str) -> str:
     return f"Source: California CSEC Program dashboard, release {release.release_id[:12]}: {files}."
 
 
+def figure_source(release: Release, *tables: str) -> str:
+    """Return the notes a figure (and its PNG) carries: notice, source, dates, licence."""
+    notice = f"<b>{release.notice}</b><br>" if release.notice else ""
+    return (
+        f"{notice}{source_line(release, *tables)} Released {release.release_date.isoformat()}; "
+        f"data extracted {release.extract_date.isoformat()}. Data licence {release.data_license}."
+    )
+
+
 def figure_json(fig: go.Figure) -> dict:
     """Return a figure as the JSON-ready dict a dcc.Graph takes."""
     return fig.to_plotly_json()

@@ -10,9 +10,9 @@ from dashboard.charts.common import (
     Context,
     csv_text,
     figure_json,
+    figure_source,
     period_of,
     series_table,
-    source_line,
     when,
 )
 from dashboard.data import queries
@@ -34,15 +34,21 @@ def benchmark_trend(ctx: Context, view: urlstate.View) -> ChartView:
     county = county_of(ctx, view)
     unit, label = queries.metric_unit(metric), queries.metric_label(metric)
     frame = queries.benchmark_series(release, metric, county.id)
-    title = f"{label}: {county.label} against its peer group, region and California"
-    source = source_line(release, "rates" if queries.is_rate(metric) else "cells")
+    title = f"{label}: {county.label} against its peers, region and California"
+    source = figure_source(release, "rates" if queries.is_rate(metric) else "cells")
     axis = queries.metric_noun(metric).capitalize()
+    own = frame.filter(pl.col("series") == "county")
+    state = frame.filter(pl.col("series") == "state")
     if unit == "count":
         fig = trend.small_multiples(frame, title, unit, source, axis)
+        lead = text.standing(county.label, own, None, state, unit)
     else:
-        fig = trend.trend(frame, title, unit, source)
+        band = queries.peer_band(release, metric, county.id)
+        drawn = frame.filter(pl.col("series") != "peer_group")  # the band stands for the peers
+        fig = trend.trend(drawn, title, unit, source, band=band)
+        lead = text.standing(county.label, own, band, state, unit)
     columns, rows = series_table(frame, unit)
-    summary = text.series_summary(frame, unit, title)
+    summary = text.series_summary(frame, unit, title, lead)
     geos = {
         role: (level, geo_id, name)
         for role, level, geo_id, name in queries.benchmark_geos(release, county.id)
@@ -78,30 +84,40 @@ def benchmark_table(ctx: Context, view: urlstate.View) -> ChartView:
     )
     short = {
         "county": county.label,
-        "peer_group": "Peer group",
+        "peer_group": "Peer group total (county included)",
         "region": geos[2][3],
         "state": "California",
     }
     columns = (
         ("Measure", False),
-        *((short[role], True) for role in ROLES),
-        ("Rank among peers (1 = highest)", False),
+        (short["county"], True),
+        ("Peer median (middle half)", True),
+        *((short[role], True) for role in ROLES[1:]),
+        ("Rank among peers on rates (1 = highest)", False),
     )
     rows = tuple(
         (
             r["label"],
-            *(text.cell_text(r[f"{role}_value"], r[f"{role}_status"], r["unit"]) for role in ROLES),
+            text.cell_text(r["county_value"], r["county_status"], r["unit"]),
+            band_text(r),
+            *(
+                text.cell_text(r[f"{role}_value"], r[f"{role}_status"], r["unit"])
+                for role in ROLES[1:]
+            ),
             r["rank"],
         )
         for r in frame.iter_rows(named=True)
     )
     hidden = sum(frame[f"{role}_status"].is_in([domain.SUPPRESSED]).sum() for role in ROLES)
-    ranked = frame.filter(~pl.col("rank").str.starts_with("not ranked")).height
+    ranked = frame.filter(pl.col("rank").str.contains(" of ")).height
+    rates = sum(queries.is_rate(m) for m in queries.METRICS)
     summary = (
-        f"{title}. {len(queries.METRICS)} measures and rates for 4 geographies; "
-        f"{text.plural(int(hidden), 'value')} suppressed ({domain.STATUS_REASONS[domain.SUPPRESSED]}). "
-        f"A rank among peer counties is shown for {ranked} of {frame.height} measures: only where "
-        "every opted-in peer county's value is published."
+        f"{county.label}, {when(period)}: ranked on {ranked} of {rates} rates among its peer "
+        f"counties with a published value. {title}. {len(queries.METRICS)} measures and rates; "
+        f"{text.plural(int(hidden), 'value')} suppressed "
+        f"({domain.STATUS_REASONS[domain.SUPPRESSED]}). Counts are not ranked (a rank of counts "
+        "only ranks county size). The peer median and middle half leave the county out and "
+        "rest on at least 3 peers' published rates; the peer group total includes the county."
     )
     plain = {
         f"{role}_value": [
@@ -120,6 +136,23 @@ def benchmark_table(ctx: Context, view: urlstate.View) -> ChartView:
         pl.col("label").alias("measure_label"),
         "unit",
         *(c for role in ROLES for c in (f"{role}_value", f"{role}_status")),
+        "peer_p25",
+        "peer_median",
+        "peer_p75",
+        "peers",
         "rank",
     )
     return ChartView(title, None, summary, columns, rows, csv_text(export))
+
+
+def band_text(row: dict) -> str:
+    """Return a table cell of the peer band ("21.59 (16.77 to 22.40; 6 peers)") or why none."""
+    if row["unit"] == "count":
+        return "rates only"
+    if row["peer_median"] is None:
+        return "no band (fewer than 3 peers published)"
+    fmt = text.fmt
+    return (
+        f"{fmt(row['peer_median'], row['unit'])} ({fmt(row['peer_p25'], row['unit'])} to "
+        f"{fmt(row['peer_p75'], row['unit'])}; {row['peers']} peers)"
+    )

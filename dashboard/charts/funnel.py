@@ -12,10 +12,10 @@ from dashboard.charts.common import (
     empty_message,
     export_frame,
     figure_json,
+    figure_source,
     geo_of,
     period_of,
     series_table,
-    source_line,
     status_reason,
     when,
 )
@@ -32,7 +32,7 @@ def stages_view(ctx: Context, geo: Geo, period: str) -> ChartView:
     release = ctx.release
     frame = queries.funnel(release, geo.level, geo.id, period)
     title = f"Report funnel: {geo.label}, {when(period)}"
-    source = source_line(release, "cells", "rates")
+    source = figure_source(release, "cells", "rates")
     fig = funnel_figure.funnel(frame, title, source, empty_message("reports", geo, period))
     columns = (("Stage", False), ("Reports", True), ("Stage rate", True), ("Note", False))
     rows = tuple(
@@ -70,7 +70,7 @@ def series_view(
     """Return lines of several metrics of one geography over the SFYs."""
     release = ctx.release
     frame = queries.series(release, metrics, geo.level, geo.id)
-    source = source_line(release, "rates" if unit != "count" else "cells")
+    source = figure_source(release, "rates" if unit != "count" else "cells")
     fig = trend.trend(frame, title, unit, source, empty_message(noun, geo, domain.WINDOW))
     columns, rows = series_table(frame, unit)
     summary = text.series_summary(frame, unit, title)

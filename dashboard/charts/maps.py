@@ -10,8 +10,8 @@ from dashboard.charts.common import (
     Context,
     csv_text,
     figure_json,
+    figure_source,
     period_of,
-    source_line,
     status_reason,
     when,
 )
@@ -32,7 +32,7 @@ def metric_map(ctx: Context, view: urlstate.View) -> ChartView:
     unit, label = queries.metric_unit(metric), queries.metric_label(metric)
     frame = queries.county_values(release, metric, period)
     title = f"{label}, by county, {when(period)}"
-    source = source_line(release, "rates" if queries.is_rate(metric) else "cells")
+    source = figure_source(release, "rates" if queries.is_rate(metric) else "cells")
     fig = map_figure.choropleth(frame, ctx.geojson, title, unit, source, label)
     columns = (("County", False), (label, True), ("Note", False))
     rows = tuple(
@@ -64,7 +64,7 @@ def roster_map(ctx: Context, view: urlstate.View) -> ChartView:
     release, period = ctx.release, period_of(view)
     frame = queries.roster(release, period)
     title = f"Counties in the Opt-In CSEC Program, {when(period)}, by first year (illustrative)"
-    source = source_line(release, "opt_in_roster")
+    source = figure_source(release, "opt_in_roster")
     fig = map_figure.roster(frame, ctx.geojson, title, source, period)
     columns = (
         ("County", False),

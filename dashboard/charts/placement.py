@@ -12,9 +12,9 @@ from dashboard.charts.common import (
     empty_message,
     export_frame,
     figure_json,
+    figure_source,
     geo_of,
     period_of,
-    source_line,
     status_reason,
     when,
 )
@@ -38,7 +38,7 @@ def _categories_view(
     ctx: Context, frame: pl.DataFrame, geo: Geo, period: str, title: str, noun: str, axis: str
 ) -> ChartView:
     """Return bars of categories for one geography and period."""
-    source = source_line(ctx.release, "cells")
+    source = figure_source(ctx.release, "cells")
     fig = bars.category_bars(frame, title, "count", source, axis, empty_message(noun, geo, period))
     columns = (("Category", False), ("Young people", True), ("Note", False))
     rows = tuple(
@@ -76,7 +76,7 @@ def demographics(ctx: Context, view: urlstate.View) -> ChartView:
     label = queries.metric_label(measure)
     noun = domain.MEASURE_BY_ID[measure].unit
     title = f"{label} by {BREAKDOWN_WORDS[breakdown]}: California, {when(period)}"
-    source = source_line(release, "demographics")
+    source = figure_source(release, "demographics")
     fig = bars.category_bars(frame, title, "count", source, noun.capitalize())
     columns = (
         (BREAKDOWN_WORDS[breakdown].capitalize(), False),

@@ -6,16 +6,17 @@ from collections.abc import Sequence
 
 from dash import html
 
-from dashboard import domain
+
+def synthetic_banner(notice: str | None) -> html.Div | None:
+    """Return the synthetic-data notice shown on every page (None for a real release)."""
+    if not notice:
+        return None
+    return html.Div(className="synthetic-banner", role="note", children=synthetic_text(notice))
 
 
-def synthetic_banner() -> html.Div:
-    """Return the synthetic-data notice shown on every page."""
-    return html.Div(
-        className="synthetic-banner",
-        role="note",
-        children=[html.Strong("Demonstration only. "), domain.SYNTHETIC_NOTICE, "."],
-    )
+def synthetic_text(notice: str) -> list:
+    """Return the synthetic-data notice as inline content."""
+    return [html.Strong("Demonstration only. "), notice, "."]
 
 
 def link_notices(notice_id: str, messages: Sequence[str]) -> html.Div:

@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from dashboard import ids, registry, urlstate
 from dashboard.components.notices import synthetic_banner
+from dashboard.data import release
 from dashboard.registry import SITE_NAME
 
 
@@ -31,13 +32,14 @@ def header() -> html.Header:
                     ),
                 ],
             ),
-            synthetic_banner(),
+            synthetic_banner(release.current().notice),
         ],
     )
 
 
 def layout(release_id: str) -> html.Div:
     """Return the app layout around Dash's page container."""
+    rel = release.current()
     return html.Div(
         className="site",
         children=[
@@ -59,8 +61,10 @@ def layout(release_id: str) -> html.Div:
                                 "Open-source public dashboard of California's Opt-In Commercially "
                                 "Sexually Exploited Children (CSEC) Program. Release ",
                                 html.Code(release_id),
-                                ". Counts from 1 to 10, and counts from which one could be worked "
-                                "out, are suppressed. ",
+                                f", built {rel.release_date.isoformat()} from records extracted "
+                                f"{rel.extract_date.isoformat()}; data under {rel.data_license}, "
+                                f"code under {rel.code_license}. Counts from 1 to 10, and counts "
+                                "from which one could be worked out, are suppressed. ",
                                 dcc.Link("Methodology", href=urlstate.page_url("methodology")),
                                 " · ",
                                 dcc.Link(

@@ -200,7 +200,7 @@ def benchmark_geos(release: Release, fips: str) -> tuple[tuple[str, str, str, st
             "peer_group",
             "peer_group",
             c.peer_group_id,
-            f"{c.peer_group_name.split(' (')[0]} counties (peers)",
+            f"{c.peer_group_name.split(' (')[0]} peer group, {c.name} included",
         ),
         ("region", "region", c.region_id, f"{c.region_name} region"),
         ("state", "state", domain.STATE_FIPS, domain.STATE_NAME),
@@ -218,39 +218,96 @@ def benchmark_series(release: Release, metric: str, fips: str) -> pl.DataFrame:
     return pl.concat(frames)
 
 
+def rate_of(measure: str) -> str | None:
+    """Return the per-100,000 rate of a count measure, if the release has one."""
+    return next(
+        (r.id for r in domain.RATES if r.numerator == measure and r.unit == "per_100k"), None
+    )
+
+
+def nearest_year(release: Release, metric: str, fips: str, period: str) -> str | None:
+    """Return the published SFY closest to `period` (earlier first on a tie), or None."""
+    order = list(domain.SFYS)
+    start = order.index(period) if period in order else len(order) - 1
+    for distance in range(1, len(order)):
+        for i in (start - distance, start + distance):
+            if 0 <= i < len(order) and value(release, metric, "county", fips, order[i])[1] == (
+                domain.PUBLISHED
+            ):
+                return order[i]
+    return None
+
+
+def peer_band(release: Release, rate: str, fips: str) -> pl.DataFrame:
+    """Return period, p25, median, p75, peers, status of a county's peer band over the SFYs."""
+    rows = release.peer_bands.filter((pl.col("rate") == rate) & (pl.col("county_fips") == fips))
+    keys = pl.DataFrame({"period": list(domain.SFYS)})
+    return _grid(rows.select("period", "p25", "median", "p75", "peers", "status"), keys, ["period"])
+
+
+def band_at(release: Release, rate: str, fips: str, period: str) -> dict | None:
+    """Return the peer band of one rate and period (p25, median, p75, peers), or None."""
+    rows = release.peer_bands.filter(
+        (pl.col("rate") == rate)
+        & (pl.col("county_fips") == fips)
+        & (pl.col("period") == period)
+        & (pl.col("status") == domain.PUBLISHED)
+    )
+    return rows.row(0, named=True) if rows.height else None
+
+
+def visibility(release: Release, fips: str) -> pl.DataFrame:
+    """Return measure, cells, published, share of a county (no rows if never in the program)."""
+    return release.visibility.filter(pl.col("county_fips") == fips).select(
+        "measure", "cells", "published", "share"
+    )
+
+
 @dataclass(frozen=True)
 class Rank:
-    """A county's rank in its peer group (1 = highest), or why it is not shown."""
+    """A county's rank on a rate among itself and its peers with a published value."""
 
     position: int | None
     of: int
     reason: str
 
     def text(self) -> str:
-        """Return the rank as words ("2 of 9") or the reason it is not shown."""
-        return f"{self.position} of {self.of}" if self.position is not None else self.reason
+        """Return the rank as words ("2 of 7 published") or the reason it is not shown."""
+        return (
+            f"{self.position} of {self.of} published" if self.position is not None else self.reason
+        )
 
 
 def rank(release: Release, metric: str, fips: str, period: str) -> Rank:
-    """Return a county's rank among opted-in peers, only if every peer value is published."""
+    """Return a county's rank (1 = highest) on a rate among its published peers and itself.
+
+    Counts are not ranked: a rank of counts only ranks county size.
+    """
+    if not is_rate(metric):
+        return Rank(None, 0, "not ranked: a count (ranks only rates)")
     peers = {c.fips for c in release.geos.peers(fips)}
     frame = county_values(release, metric, period).filter(pl.col("fips").is_in(peers))
     own = frame.filter(pl.col("fips") == fips).row(0, named=True)
-    if own["status"] == domain.NOT_OPTED_IN:
-        return Rank(None, 0, "not ranked: not opted in")
-    active = frame.filter(pl.col("status") != domain.NOT_OPTED_IN)
-    hidden = active.filter(pl.col("status") != domain.PUBLISHED).height
-    if hidden:
-        word = "peer" if hidden == 1 else "peers"
-        return Rank(None, active.height, f"not ranked: {hidden} {word} suppressed")
-    if active.height < 2:
-        return Rank(None, active.height, "not ranked: no opted-in peers")
-    higher = active.filter(pl.col("value") > own["value"]).height
-    return Rank(higher + 1, active.height, "")
+    if own["status"] != domain.PUBLISHED:
+        return Rank(None, 0, f"not ranked: {status_word(own['status'])}")
+    shown = frame.filter(pl.col("status") == domain.PUBLISHED)
+    if shown.height < 2:
+        return Rank(None, shown.height, "not ranked: no peer published")
+    higher = shown.filter(pl.col("value") > own["value"]).height
+    return Rank(higher + 1, shown.height, "")
+
+
+def status_word(status: str) -> str:
+    """Return a status in a few words ("suppressed", "not opted in")."""
+    return {
+        domain.SUPPRESSED: "suppressed",
+        domain.NOT_OPTED_IN: "not opted in",
+        domain.NOT_APPLICABLE: "not defined",
+    }.get(status, status)
 
 
 def benchmark_table(release: Release, fips: str, period: str) -> pl.DataFrame:
-    """Return every metric for a county, its peer group, region and state, with the rank."""
+    """Return every metric for a county, its peer band, peer group, region and state, and rank."""
     geos = benchmark_geos(release, fips)
     rows = []
     for metric in METRICS:
@@ -259,10 +316,15 @@ def benchmark_table(release: Release, fips: str, period: str) -> pl.DataFrame:
             val, status = value(release, metric, level, geo_id, period)
             row[f"{role}_value"] = None if val is None else float(val)
             row[f"{role}_status"] = status
+        band = band_at(release, metric, fips, period) if is_rate(metric) else None
+        for column in ("p25", "median", "p75"):
+            row[f"peer_{column}"] = band[column] if band else None
+        row["peers"] = band["peers"] if band else None
         row["rank"] = rank(release, metric, fips, period).text()
         rows.append(row)
     schema = {"metric": pl.String, "label": pl.String, "unit": pl.String}
     for role, *_ in geos:
         schema |= {f"{role}_value": pl.Float64, f"{role}_status": pl.String}
-    schema["rank"] = pl.String
+    schema |= {"peer_p25": pl.Float64, "peer_median": pl.Float64, "peer_p75": pl.Float64}
+    schema |= {"peers": pl.Int64, "rank": pl.String}
     return pl.DataFrame(rows, schema=schema)

@@ -109,31 +109,102 @@ def _published(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(pl.col("status") == domain.PUBLISHED)
 
 
-def series_summary(frame: pl.DataFrame, unit: str, where: str) -> str:
-    """Return a summary of one or more series over the SFYs (series, label, period, value, status)."""
-    sentences = []
-    for (label,), part in frame.group_by("label", maintain_order=True):
-        shown = _published(part)
-        if shown.height == 0:
-            sentences.append(f"{label}: no published values.")
-            continue
-        high = shown.sort("value", descending=True).row(0, named=True)
-        low = shown.sort("value").row(0, named=True)
-        last = part.row(-1, named=True)
-        latest = (
-            f"{domain.sfy_label(last['period'])}: {fmt_with_unit(last['value'], unit)}"
-            if last["status"] == domain.PUBLISHED
-            else f"{domain.sfy_label(last['period'])}: not shown ({status_word(last['status']).lower()})"
+def change(part: pl.DataFrame, unit: str) -> str:
+    """Return the change from the first to the last published year in words ("" if < 2 years).
+
+    "up 31% (from 12.30 in SFY 2015-16 to 16.11 in SFY 2021-22)"; a percent change is left
+    out when the first value is zero; a rate's change is also given in points.
+    """
+    shown = _published(part)
+    if shown.height < 2:
+        return ""
+    first, last = shown.row(0, named=True), shown.row(-1, named=True)
+    a, b = first["value"], last["value"]
+    span = (
+        f"from {fmt_with_unit(a, unit)} in {domain.sfy_label(first['period'])} to "
+        f"{fmt_with_unit(b, unit)} in {domain.sfy_label(last['period'])}"
+    )
+    if b == a:
+        return f"unchanged ({span})"
+    word = "up" if b > a else "down"
+    diff = abs(b - a)
+    amount = f"{diff * 100 / a:.0f}%" if a else f"by {fmt(diff, unit)}"
+    if unit == "percent":
+        amount = f"{diff:.1f} percentage points"
+    return f"{word} {amount} ({span})"
+
+
+def series_sentence(label: str, part: pl.DataFrame, unit: str) -> str:
+    """Return one series in a sentence: direction, years published, highest and lowest."""
+    shown = _published(part)
+    if shown.height == 0:
+        return f"{label}: no published values."
+    if shown.height == 1:
+        only = shown.row(0, named=True)
+        return (
+            f"{label}: published for one year only ({domain.sfy_label(only['period'])}: "
+            f"{fmt_with_unit(only['value'], unit)}), so no trend can be drawn."
         )
-        if shown.height == 1:
-            sentences.append(f"{label}: published for one year only; {latest}.")
-            continue
-        sentences.append(
-            f"{label}: published for {shown.height} of {part.height} years; highest in "
-            f"{domain.sfy_label(high['period'])} ({fmt_with_unit(high['value'], unit)}), lowest in "
-            f"{domain.sfy_label(low['period'])} ({fmt_with_unit(low['value'], unit)}); {latest}."
+    high = shown.sort("value", descending=True).row(0, named=True)
+    low = shown.sort("value").row(0, named=True)
+    return (
+        f"{label}: {change(part, unit)}; published for {shown.height} of {part.height} years; "
+        f"highest in {domain.sfy_label(high['period'])} ({fmt_with_unit(high['value'], unit)}), "
+        f"lowest in {domain.sfy_label(low['period'])} ({fmt_with_unit(low['value'], unit)})."
+    )
+
+
+def series_summary(frame: pl.DataFrame, unit: str, where: str, lead: str = "") -> str:
+    """Return a summary of one or more series over the SFYs (series, label, period, value, status).
+
+    The first sentence is `lead` if given, else the direction of the first series.
+    """
+    sentences = [
+        series_sentence(label, part, unit)
+        for (label,), part in frame.group_by("label", maintain_order=True)
+    ]
+    first = lead or sentences[0]
+    rest = sentences if lead else sentences[1:]
+    return " ".join([first, f"{where}.", *rest, status_note(frame["status"])])
+
+
+def years_against(own: pl.DataFrame, other: pl.DataFrame) -> tuple[int, int]:
+    """Return (years own is above other, years both are published); frames: period, value, status."""
+    both = own.select("period", "value", "status").join(
+        other.select("period", "value", "status"), on="period", suffix="_o"
+    )
+    both = both.filter(
+        (pl.col("status") == domain.PUBLISHED) & (pl.col("status_o") == domain.PUBLISHED)
+    )
+    return int((both["value"] > both["value_o"]).sum()), both.height
+
+
+def standing(
+    county: str, own: pl.DataFrame, band: pl.DataFrame | None, state: pl.DataFrame, unit: str
+) -> str:
+    """Return the county's direction and where it stands against its peers and the state."""
+    parts = []
+    direction = change(own, unit)
+    shown = _published(own).height
+    if direction:
+        parts.append(
+            direction.split(" (")[0] + f" since {domain.sfy_label(_published(own)['period'][0])}"
         )
-    return f"{where}. " + " ".join(sentences) + " " + status_note(frame["status"])
+    elif shown == 1:
+        parts.append("published for one year only")
+    else:
+        return f"{county}: no published values, so no comparison can be made."
+    if band is not None:
+        medians = band.select("period", value="median", status="status")
+        above, n = years_against(own, medians)
+        if n:
+            parts.append(f"above the peer median in {above} of {plural(n, 'year')}")
+        else:
+            parts.append("no year with both its value and a peer band published")
+    above, n = years_against(own, state)
+    if n:
+        parts.append(f"above California in {above} of {plural(n, 'year')}")
+    return f"{county}: " + "; ".join(parts) + "."
 
 
 def bars_summary(frame: pl.DataFrame, unit: str, what: str) -> str:

@@ -20,6 +20,7 @@ SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "star", "x", "
 BAR = "#0072B2"
 SUPPRESSED_FILL = "#b3b3b3"
 NOT_OPTED_IN_FILL = "#f2f2f2"
+BAND_FILL = "rgba(77, 77, 77, 0.16)"  # the peers' middle half, behind the lines
 BORDER = "#666666"
 SEQUENTIAL = "Viridis"
 STATUS_SHORT = {
@@ -53,12 +54,11 @@ def legend_rows(names: list[str]) -> int:
 
 
 def notes(source: str, status_note: str) -> list[str]:
-    """Return the lines under a figure: synthetic notice, suppression note, source."""
-    lines = [f"<b>{domain.SYNTHETIC_NOTICE}</b>"]
-    if status_note:
-        lines.append(status_note)
-    lines.append(source)
-    return lines
+    """Return the lines under a figure: what is hidden and why, then the source.
+
+    The source carries the synthetic-data notice (first) when the release is synthetic.
+    """
+    return [line for line in (status_note, source) if line]
 
 
 def apply(

@@ -43,6 +43,101 @@ def series_trace(part: pl.DataFrame, label: str, index: int, unit: str) -> go.Sc
     )
 
 
+GAP_Y = 0.035  # gap markers sit just above the x-axis, on a hidden 0-1 axis of their own
+GAP_STYLE = {  # status -> marker symbol and legend entry of a hidden year
+    domain.SUPPRESSED: ("x-thin-open", "Hidden to protect privacy (not a zero)"),
+    domain.NOT_OPTED_IN: ("circle-open", "Not in the program that year"),
+}
+
+
+def gap_traces(part: pl.DataFrame, label: str, index: int, yaxis: str = "y2") -> list[go.Scatter]:
+    """Return markers on the axis for a series' hidden years, one trace per reason.
+
+    Each reason has one legend entry (grouped across series); hover gives series and reason.
+    """
+    traces = []
+    for status, (symbol, words) in GAP_STYLE.items():
+        periods = part.filter(pl.col("status") == status)["period"].to_list()
+        if not periods:
+            continue
+        traces.append(
+            go.Scatter(
+                x=periods,
+                y=[GAP_Y + 0.05 * (index % 4)] * len(periods),
+                yaxis=yaxis,
+                mode="markers",
+                name=words,
+                legendgroup=status,
+                showlegend=False,
+                marker={
+                    "symbol": symbol,
+                    "size": 10,
+                    "color": theme.PALETTE[index % 8],
+                    "line": {"width": 2, "color": theme.PALETTE[index % 8]},
+                },
+                hovertemplate=f"{label}, SFY %{{x}}: {theme.STATUS_SHORT[status]}<extra></extra>",
+            )
+        )
+    return traces
+
+
+def gap_legend(statuses: list[str], yaxis: str = "y2") -> list[go.Scatter]:
+    """Return one grey legend entry per reason a year is hidden (no points of its own)."""
+    return [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            yaxis=yaxis,
+            mode="markers",
+            name=words,
+            legendgroup=status,
+            marker={"symbol": symbol, "size": 10, "color": theme.MUTED, "line": {"width": 2}},
+            hoverinfo="skip",
+        )
+        for status, (symbol, words) in GAP_STYLE.items()
+        if status in statuses
+    ]
+
+
+GAP_AXIS = {"range": [0, 1], "visible": False, "fixedrange": True}
+
+
+def band_traces(band: pl.DataFrame, unit: str) -> list[go.Scatter]:
+    """Return the peer band (25th to 75th percentile, filled) and its median, gaps left open."""
+    x = band["period"].to_list()
+    shown = [s == domain.PUBLISHED for s in band["status"]]
+
+    def values(column: str) -> list:
+        return [v if ok else None for v, ok in zip(band[column], shown, strict=True)]
+
+    hover = [
+        f"{text.fmt(m, unit)} (middle half {text.fmt(a, unit)} to {text.fmt(b, unit)}; "
+        f"{n} peers published)"
+        if ok
+        else "no band: fewer than 3 peers published"
+        for m, a, b, n, ok in zip(
+            band["median"], band["p25"], band["p75"], band["peers"], shown, strict=True
+        )
+    ]
+    return [
+        go.Scatter(
+            x=x, y=values("p75"), mode="lines", line={"width": 0}, connectgaps=False,
+            showlegend=False, hoverinfo="skip", legendgroup="band",
+        ),
+        go.Scatter(
+            x=x, y=values("p25"), mode="lines", line={"width": 0}, fill="tonexty",
+            fillcolor=theme.BAND_FILL, connectgaps=False, legendgroup="band",
+            name="Peers: middle half (25th-75th percentile)", hoverinfo="skip",
+        ),
+        go.Scatter(
+            x=x, y=values("median"), mode="lines", connectgaps=False, legendgroup="band",
+            name="Peers: median (county itself left out)",
+            line={"color": theme.MUTED, "dash": "dot", "width": 2},
+            text=hover, hovertemplate="Peer median, SFY %{x}: %{text}<extra></extra>",
+        ),
+    ]  # fmt: skip
+
+
 def _not_opted_in_bands(fig: go.Figure, frame: pl.DataFrame, row: int | None = None) -> None:
     """Shade the SFYs in which every series is 'not opted in', with a label."""
     periods = list(domain.SFYS)
@@ -64,15 +159,29 @@ def _not_opted_in_bands(fig: go.Figure, frame: pl.DataFrame, row: int | None = N
 
 
 def trend(
-    frame: pl.DataFrame, title: str, unit: str, source: str, empty_message: str = ""
+    frame: pl.DataFrame,
+    title: str,
+    unit: str,
+    source: str,
+    empty_message: str = "",
+    band: pl.DataFrame | None = None,
 ) -> go.Figure:
-    """Return one line per series (series, label, period, value, status) over the SFYs."""
+    """Return one line per series (series, label, period, value, status) over the SFYs.
+
+    Hidden years are marked on the axis by reason; `band` (period, p25, median, p75, peers,
+    status) draws a peer band behind the lines.
+    """
     statuses = frame["status"].to_list()
     if not frame.height or all(s == domain.NOT_OPTED_IN for s in statuses):
         return theme.empty(empty_message or "Nothing to show for these choices.", title, source)
     fig = go.Figure()
+    if band is not None and domain.PUBLISHED in band["status"].to_list():
+        fig.add_traces(band_traces(band, unit))
     for i, ((label,), part) in enumerate(frame.group_by("label", maintain_order=True)):
         fig.add_trace(series_trace(part, label, i, unit))
+        fig.add_traces(gap_traces(part, label, i))
+    fig.add_traces(gap_legend(statuses))
+    fig.update_layout(yaxis2={**GAP_AXIS, "overlaying": "y"})
     _not_opted_in_bands(fig, frame)
     fig.update_xaxes(
         type="category", categoryorder="array", categoryarray=list(domain.SFYS), title=X_TITLE
@@ -113,6 +222,7 @@ def small_multiples(
         shared_xaxes=True,
         subplot_titles=[label for (label,), _ in groups],
         vertical_spacing=0.09,
+        specs=[[{"secondary_y": True}]] * len(groups),
     )
     for i, ((label,), part) in enumerate(groups):
         fig.add_trace(
@@ -120,8 +230,13 @@ def small_multiples(
             row=i + 1,
             col=1,
         )
+        for gap in gap_traces(part, label, 0, yaxis=None):
+            fig.add_trace(gap, row=i + 1, col=1, secondary_y=True)
         _not_opted_in_bands(fig, part, row=i + 1)
         fig.update_yaxes(rangemode="tozero", row=i + 1, col=1, nticks=4, **Y_AXIS[unit])
+        fig.update_yaxes(GAP_AXIS, row=i + 1, col=1, secondary_y=True)
+    for entry in gap_legend(statuses, yaxis=None):
+        fig.add_trace(entry, row=1, col=1, secondary_y=True)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(domain.SFYS))
     fig.update_xaxes(title=X_TITLE, row=len(groups), col=1)
     fig.update_annotations(font={"size": 13}, xanchor="left", x=0)
@@ -131,7 +246,7 @@ def small_multiples(
         source,
         text.figure_note(statuses),
         height=150 * len(groups),
-        legend=False,
+        legend=any(s in GAP_STYLE for s in statuses),
         axis_px=AXIS_PX,
     )
     return fig

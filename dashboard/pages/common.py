@@ -99,6 +99,11 @@ function (url, shown) {
 def register_url_sync(app: Dash, page: str) -> None:
     """Wire the page's controls to its address bar (canonical, defaults omitted)."""
     register_content(app, page, Output(ids.url(page), "data"), lambda view: url_data(page, view))
+    register_url_write(app, page)
+
+
+def register_url_write(app: Dash, page: str) -> None:
+    """Wire the page's canonical URL store to the address bar (replace on load, push on change)."""
     app.clientside_callback(
         SYNC_URL,
         Output(ids.notices(page), "data-url"),

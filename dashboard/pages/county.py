@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import polars as pl
 from dash import Dash, Output, dcc, html
 
 from dashboard import domain, ids, registry, urlstate
 from dashboard.charts.common import source_line
 from dashboard.components import controls, notices
 from dashboard.data import queries, release
+from dashboard.figures import text
 from dashboard.pages import common
 
 PAGE = "county"
@@ -43,8 +45,20 @@ def layout(county: str | None = None, **query) -> html.Div:
                 common.metric_select(ids.COUNTY_MEASURE, view["measure"], "Measure for the chart"),
                 common.sfy_select(ids.COUNTY_SFY, view["sfy"]),
             ),
-            controls.share_link(),
+            html.Div(
+                className="page-actions",
+                children=[
+                    controls.share_link(),
+                    html.A(
+                        "Board brief (print-ready)",
+                        id=ids.COUNTY_BRIEF,
+                        href=brief_href(view),
+                        className="button",
+                    ),
+                ],
+            ),
             html.Div(profile(view["county"]), id=ids.COUNTY_PROFILE, className="profile"),
+            html.Div(nearest(view), id=ids.COUNTY_NEAREST, **{"aria-live": "polite"}),
             common.card(ids.COUNTY_TREND, "Over time", source_line(rel, "cells", "rates"), view),
             common.card(
                 ids.COUNTY_TABLE,
@@ -86,6 +100,7 @@ def profile(county_slug: str) -> list:
         joined += [", "] if i else []
         joined.append(link)
     return [
+        visibility_line(geo),
         html.P(
             [
                 html.Strong("Region: "),
@@ -97,14 +112,106 @@ def profile(county_slug: str) -> list:
             ]
         ),
         html.P([html.Strong("Peer rule: "), PEER_RULE]),
-        html.P([html.Strong("Peer counties: "), *(joined or ["none"]), "."]),
+        html.P(
+            [
+                html.Strong("Peer counties: "),
+                *(joined or ["none"]),
+                f". The peer band leaves {geo.name} out; the peer group total includes it.",
+            ]
+        ),
         html.P(in_program),
     ]
 
 
+def visibility_line(geo) -> html.Details | html.P:
+    """Return the share of the county's figures that are published, with the share by measure."""
+    shares = queries.visibility(release.current(), geo.id)
+    overall = shares.filter(pl.col("measure") == "all")
+    if not overall.height:
+        return html.P(f"{geo.label} was not in the program, so it has no figures of its own.")
+    row = overall.row(0, named=True)
+    lines = [
+        html.Li(
+            f"{queries.metric_label(r['measure'])}: {r['share']:.0f}% ({r['published']} of {r['cells']})"
+        )
+        for r in shares.filter(pl.col("measure") != "all").iter_rows(named=True)
+    ]
+    return html.Details(
+        className="visibility",
+        children=[
+            html.Summary(
+                f"{row['share']:.0f}% of {geo.name}'s figures are published "
+                f"({row['published']} of {row['cells']} while it was in the program)."
+            ),
+            html.P("By measure (the rest are hidden to protect privacy):"),
+            html.Ul(lines, className="columns"),
+        ],
+    )
+
+
+def brief_href(view: urlstate.View) -> str:
+    """Return the link of the county brief for the county and year on screen."""
+    return urlstate.href("brief", {"county": view["county"], "sfy": view["sfy"]})
+
+
+def nearest(view: urlstate.View) -> list:
+    """Return the closest published figures when the chosen one is hidden (else nothing)."""
+    rel = release.current()
+    geo = rel.geos.resolve_county(view["county"])
+    metric, period = view["measure"], urlstate.period(view["sfy"])
+    unit = queries.metric_unit(metric)
+    _, status = queries.value(rel, metric, "county", geo.id, period)
+    if status != domain.SUPPRESSED:
+        return []
+    values = dict(view.values)
+    offers = []
+
+    def offer(words: str, href: str) -> None:
+        offers.append(html.Li(dcc.Link(words, href=href)))
+
+    window, window_status = queries.value(rel, metric, "county", geo.id, domain.WINDOW)
+    if period != domain.WINDOW and window_status == domain.PUBLISHED:
+        offer(
+            f"{geo.label}, all seven years together: {text.fmt_with_unit(window, unit)}",
+            urlstate.href("county", values, sfy=urlstate.WINDOW_VALUE),
+        )
+    year = queries.nearest_year(rel, metric, geo.id, period)
+    if year:
+        val, _ = queries.value(rel, metric, "county", geo.id, year)
+        offer(
+            f"{geo.label}, nearest published year ({domain.sfy_label(year)}): "
+            f"{text.fmt_with_unit(val, unit)}",
+            urlstate.href("county", values, sfy=year),
+        )
+    rate = metric if queries.is_rate(metric) else queries.rate_of(metric)
+    band = queries.band_at(rel, rate, geo.id, period) if rate else None
+    if band:
+        offer(
+            f"Its peers' median {queries.metric_label(rate)[0].lower()}"
+            f"{queries.metric_label(rate)[1:]}: {text.fmt_with_unit(band['median'], queries.metric_unit(rate))}",
+            urlstate.href("county", values, measure=rate),
+        )
+    info = rel.geos.county(geo.id)
+    val, region_status = queries.value(rel, metric, "region", info.region_id, period)
+    if region_status == domain.PUBLISHED:
+        offer(
+            f"{info.region_name} region, {domain.sfy_label(period)}: {text.fmt_with_unit(val, unit)}",
+            urlstate.href("funnel", {"geo": f"region:{info.region_id}", "sfy": view["sfy"]}),
+        )
+    heading = (
+        f"{geo.label}'s {queries.metric_label(metric).lower()} in {domain.sfy_label(period)} is "
+        "hidden to protect privacy. The closest published figures:"
+    )
+    return (
+        [html.Section(className="nearest", children=[html.P(heading), html.Ul(offers)])]
+        if offers
+        else []
+    )
+
+
 def header_parts(view: urlstate.View) -> tuple:
-    """Return the heading and profile for the chosen county."""
-    return heading(view["county"]), profile(view["county"])
+    """Return the heading, profile, nearest published figures and brief link of a view."""
+    return heading(view["county"]), profile(view["county"]), nearest(view), brief_href(view)
 
 
 def register_callbacks(app: Dash) -> None:
@@ -115,6 +222,11 @@ def register_callbacks(app: Dash) -> None:
     common.register_content(
         app,
         PAGE,
-        [Output(ids.COUNTY_HEADING, "children"), Output(ids.COUNTY_PROFILE, "children")],
+        [
+            Output(ids.COUNTY_HEADING, "children"),
+            Output(ids.COUNTY_PROFILE, "children"),
+            Output(ids.COUNTY_NEAREST, "children"),
+            Output(ids.COUNTY_BRIEF, "href"),
+        ],
         header_parts,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 from dash import Dash, Output, html
 
-from dashboard import domain, ids, urlstate
+from dashboard import ids, urlstate
 from dashboard.components import controls, notices
 from dashboard.components.table import data_table
 from dashboard.data import bundle, release
@@ -19,6 +19,8 @@ DESCRIPTIONS = {
     "funnel_wide": "the report funnel, one row per area and year",
     "youth_wide": "young people identified, one row per area and year",
     "demographics": "statewide breakdowns by age group, sex, race and ethnicity",
+    "peer_bands": "each county's peer band: median and middle half of its peers' published rates",
+    "visibility": "how many of each county's figures are published, by measure",
     "counties": "the 58 counties with region and peer group",
     "opt_in_roster": "which counties had opted in, by year (illustrative)",
     "population": "residents per county and year (rate denominators)",
@@ -91,8 +93,10 @@ def layout(**query) -> html.Div:
                 [
                     "Every number on this site comes from these files. Release ",
                     html.Code(rel.release_id),
-                    ". ",
-                    html.Strong(domain.SYNTHETIC_NOTICE + "."),
+                    f", built {rel.release_date.isoformat()} from records extracted "
+                    f"{rel.extract_date.isoformat()}. Data under {rel.data_license}; code "
+                    f"under {rel.code_license}. ",
+                    html.Strong(rel.notice + ".") if rel.notice else None,
                 ],
                 className="lede",
             ),
@@ -165,18 +169,7 @@ def layout(**query) -> html.Div:
 
 def preview_frame(rel: release.Release, table: str) -> pl.DataFrame:
     """Return the first rows of a release table."""
-    frames = {
-        "cells": rel.cells,
-        "rates": rel.rates,
-        "funnel_wide": rel.funnel_wide,
-        "youth_wide": rel.youth_wide,
-        "demographics": rel.demographics,
-        "counties": rel.counties,
-        "opt_in_roster": rel.roster,
-        "population": rel.population,
-        "data_dictionary": rel.data_dictionary,
-    }
-    return frames[table].head(PREVIEW_ROWS)
+    return rel.tables[table].head(PREVIEW_ROWS)
 
 
 def preview(view: urlstate.View) -> html.Div:
