@@ -508,10 +508,16 @@ def run(args: argparse.Namespace) -> None:
     print(f"load average at start: {load_average()}")
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        cached_targets(args, tmp)
-        uncached_costs(args, tmp)
-        miss_flood(args, tmp)
-        redis_killed(args, tmp)
+        for part in args.parts.split(","):
+            PARTS[part](args, tmp)
+
+
+PARTS = {
+    "cached": cached_targets,
+    "uncached": uncached_costs,
+    "flood": miss_flood,
+    "redis": redis_killed,
+}
 
 
 def main() -> None:
@@ -523,6 +529,7 @@ def main() -> None:
     options.add_argument("--soak", action="store_true", help="add a 60 s run at 200 connections")
     options.add_argument("--skip-browser", action="store_true", help="no first-load measurement")
     options.add_argument("--views-per-chart", type=int, default=40)
+    options.add_argument("--parts", default=",".join(PARTS), help="which runs, comma-separated")
     options.add_argument(
         "--encoding",
         default="",

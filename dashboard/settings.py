@@ -186,7 +186,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "rate_limit",
         "CSEC_RATE_LIMIT",
-        "10/second;300/minute",
+        "5/second;120/minute",
         _rate,
         "Computing requests (callbacks not answered from the cache, chart CSVs) one client "
         "address may make, per worker process (`limits` notation, as in flask-limiter); a "
@@ -289,7 +289,7 @@ class Settings:
     cache_timeout: int = 86400
     compress: bool = True
     max_request_bytes: int = 65536
-    rate_limit: str = "10/second;300/minute"
+    rate_limit: str = "5/second;120/minute"
     compute_slots: int = 1
     trusted_proxies: int = 0
     hsts_seconds: int = 0

@@ -23,8 +23,7 @@ def install(app: dash.Dash, settings: Settings, rel: Release) -> None:
     """Wire the serving layers into a Dash app's Flask server, in the order they must run."""
     server = app.server
     budget, shed = limits.Budget(settings.rate_limit), limits.Shed()
-    limits.refuse_spent_clients(app, budget, shed)  # first: a flood costs one lookup a request
-    guard.install(app)  # the reply cache keys on the checked request
+    guard.install(app)  # first: the reply cache keys on the checked request
     replies.install(app, cache, settings.compress)
     limits.install(app, budget, shed, settings.compute_slots, settings.threads)  # what it missed
     health.install(server, rel)
@@ -38,6 +37,7 @@ def install(app: dash.Dash, settings: Settings, rel: Release) -> None:
         base = server.config.get("CSEC_BASE_PATH", "")
         return Response(ROBOTS.format(base=base), mimetype="text/plain")
 
+    limits.refuse_spent_clients(app, budget, shed, headers.error_headers(settings.hsts_seconds))
     if settings.base_path:
         server.wsgi_app = mount(
             server.wsgi_app, settings.base_path, headers.error_headers(settings.hsts_seconds)

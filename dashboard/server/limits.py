@@ -2,7 +2,7 @@
 
 Only requests that compute spend the budget: callback requests the reply cache could not answer
 and chart CSV downloads. A client that has spent its budget is refused (429) at the door, before
-its request is even parsed, so a flood costs one lookup a request. A worker runs `slots`
+Flask even builds its request, so a flood costs one lookup a request. A worker runs `slots`
 computations at once; a computing request waits up to WAIT_SECONDS for a slot, but at most
 threads - 1 of them run or wait, so one thread always stays free for cached views and /healthz;
 any more get 503 at once. Both with Retry-After.
@@ -118,19 +118,26 @@ def too_many(wait: int) -> Response:
     return refusal(429, "Too many new views from this address: try again in a moment.\n", wait)
 
 
-def refuse_spent_clients(app: dash.Dash, budget: Budget, shed: Shed) -> None:
-    """Answer 429 at once to computing requests of a client that has spent its budget
-    (install before the request check: a flood then costs one lookup a request)."""
+def refuse_spent_clients(app: dash.Dash, budget: Budget, shed: Shed, headers: dict) -> None:
+    """Wrap the app's WSGI callable: a computing request of a client that has spent its budget
+    gets 429 (with `headers`) before Flask even builds a request, so a flood costs a lookup."""
+    inner = app.server.wsgi_app
+    callback = app.config.routes_pathname_prefix + "_dash-update-component"
 
-    @app.server.before_request
-    def refuse_spent():
-        if not computes(app):
-            return None
-        wait = budget.wait(request.remote_addr or "")
-        if wait:
-            shed.add(429)
-            return too_many(wait)
-        return None
+    def refuse_spent(environ: dict, start_response):
+        path = environ.get("PATH_INFO", "")
+        computing = path.startswith(CHART_CSV_PREFIX) or (
+            path == callback and environ.get("REQUEST_METHOD") == "POST"
+        )
+        wait = budget.wait(environ.get("REMOTE_ADDR") or "") if computing else 0
+        if not wait:
+            return inner(environ, start_response)
+        shed.add(429)
+        response = too_many(wait)
+        response.headers.update(headers)
+        return response(environ, start_response)
+
+    app.server.wsgi_app = refuse_spent
 
 
 def install(app: dash.Dash, budget: Budget, shed: Shed, slots: int, threads: int) -> None:
