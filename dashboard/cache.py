@@ -102,39 +102,51 @@ class FailSoftRedisCache(BaseCache):
         return result
 
     def get(self, key: str) -> Any:
+        """Return a cached value, or None."""
         return self.call("get", key)
 
     def get_many(self, *keys: str) -> list[Any]:
+        """Return cached values of several keys (None where missing)."""
         return self.call("get_many", *keys)
 
     def get_dict(self, *keys: str) -> dict[str, Any]:
+        """Return cached values by key."""
         return self.call("get_dict", *keys)
 
     def has(self, key: str) -> bool:
+        """Return whether a key is cached."""
         return self.call("has", key)
 
     def set(self, key: str, value: Any, timeout: int | None = None) -> bool:
+        """Cache a value; return whether it was stored."""
         return self.call("set", key, value, timeout)
 
     def add(self, key: str, value: Any, timeout: int | None = None) -> bool:
+        """Cache a value unless the key exists; return whether it was stored."""
         return self.call("add", key, value, timeout)
 
     def set_many(self, mapping: dict[str, Any], timeout: int | None = None) -> list[Any]:
+        """Cache several values; return the keys stored."""
         return self.call("set_many", mapping, timeout)
 
     def delete(self, key: str) -> bool:
+        """Remove a key; return whether it existed."""
         return self.call("delete", key)
 
     def delete_many(self, *keys: str) -> list[Any]:
+        """Remove keys; return those removed."""
         return self.call("delete_many", *keys)
 
     def clear(self) -> bool:
+        """Remove every key; return whether it worked."""
         return self.call("clear")
 
     def inc(self, key: str, delta: int = 1) -> int | None:
+        """Increment a counter; return its new value."""
         return self.call("inc", key, delta)
 
     def dec(self, key: str, delta: int = 1) -> int | None:
+        """Decrement a counter; return its new value."""
         return self.call("dec", key, delta)
 
 

@@ -1,6 +1,7 @@
 """Dash's wire format as its renderer speaks it: callback request bodies and layout JSON.
 
-For the tests and benchmarks that drive the app over HTTP as a browser would.
+For the request check, and the tests and benchmarks that drive the app over HTTP as a browser
+would.
 """
 
 from __future__ import annotations
@@ -10,11 +11,15 @@ from collections.abc import Iterator
 ROUTER_OUTPUT = "_pages_content"  # Dash pages' router writes each page into this component
 
 
+def output_ids(output: str) -> list[tuple[str, str]]:
+    """Return the (id, property) pairs named by a callback's output string."""
+    parts = output[2:-2].split("...") if output.startswith("..") else [output]
+    return [tuple(p.rsplit(".", 1)) for p in parts if "." in p]  # no-output: a hash
+
+
 def dep_outputs(dep: dict) -> list[tuple[str, str]]:
     """Return the (id, property) outputs of a /_dash-dependencies entry."""
-    text = dep["output"]
-    parts = text[2:-2].split("...") if text.startswith("..") else [text]
-    return [tuple(p.rsplit(".", 1)) for p in parts if "." in p]  # no-output: a hash
+    return output_ids(dep["output"])
 
 
 def callback_body(dep: dict, values: list) -> dict:

@@ -17,6 +17,8 @@ from dash.exceptions import DependencyException
 from flask import abort, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
+from dashboard.dash_wire import output_ids
+
 log = logging.getLogger("dashboard.requests")
 
 MAX_DEPTH = 12  # the deepest valid payload (map clickData) nests 5 levels
@@ -89,12 +91,6 @@ def depth(value: object) -> int:
             deepest = max(deepest, level)
             stack.extend((child, level + 1) for child in children)
     return deepest
-
-
-def output_ids(output: str) -> list[tuple[str, str]]:
-    """Return the (id, property) pairs named by a callback's output string."""
-    parts = output[2:-2].split("...") if output.startswith("..") else [output]
-    return [tuple(p.rsplit(".", 1)) for p in parts if "." in p]
 
 
 def spec_problem(name: str, specs: object, expected: list[tuple], keys: set[str]) -> str | None:
