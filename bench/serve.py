@@ -241,8 +241,12 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def chart_costs(views_per_chart: int) -> dict[str, list[float]]:
-    """Return each chart's build times (ms) over distinct views, uncached, in this process."""
+def chart_costs(views_per_chart: int) -> tuple[dict[str, list[float]], float]:
+    """Return each chart's build times (ms) over distinct views, uncached, in this process, and
+    the share of build time spent in plotly's own code (a second, profiled pass)."""
+    import cProfile
+    import pstats
+
     from dashboard import charts, urlstate
     from dashboard.app import create_app
     from dashboard.charts.common import Context
@@ -257,6 +261,7 @@ def chart_costs(views_per_chart: int) -> dict[str, list[float]]:
         geo_keys = [g.key for g in rel.geos.all]
         counties = [g.slug for g in rel.geos.all if g.level == "county"]
         rng = random.Random(5)
+        views = []
         for chart_id, (page, _) in charts.CHARTS.items():
             names = urlstate.PAGE_PARAMS[page]
             choices = [
@@ -275,7 +280,14 @@ def chart_costs(views_per_chart: int) -> dict[str, list[float]]:
                 started = time.perf_counter()
                 charts.build(ctx, chart_id, view)
                 times[chart_id].append((time.perf_counter() - started) * 1000)
-    return times
+                views.append((chart_id, view))
+        profile = cProfile.Profile()
+        profile.runcall(lambda: [charts.build(ctx, c, v) for c, v in views[::4]])
+    stats = pstats.Stats(profile).stats
+    total = sum(entry[2] for entry in stats.values())
+    packages = {"plotly", "_plotly_utils"}
+    plotly = sum(e[2] for (path, _, _), e in stats.items() if packages & set(Path(path).parts))
+    return times, plotly / total
 
 
 @contextlib.contextmanager
@@ -421,7 +433,7 @@ def cached_targets(args: argparse.Namespace, tmp: Path) -> None:
 
 def uncached_costs(args: argparse.Namespace, tmp: Path) -> None:
     """Measure each chart's build cost in-process and an uncached callback over HTTP."""
-    times = chart_costs(args.views_per_chart)
+    times, plotly_share = chart_costs(args.views_per_chart)
     print(f"\nuncached chart build, in-process, {args.views_per_chart} distinct views each")
     print(f"{'chart':<28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for chart_id, values in times.items():
@@ -431,6 +443,9 @@ def uncached_costs(args: argparse.Namespace, tmp: Path) -> None:
         )
     every = [v for values in times.values() for v in values]
     print(f"{'all charts':<28} {statistics.median(every):>8.1f} {percentile(every, 0.95):>8.1f}")
+    print(
+        f"share of build time in plotly's own code (figure objects, validation): {plotly_share:.0%}"
+    )
     with gunicorn(tmp, args.workers, CSEC_RATE_LIMIT=UNLIMITED) as (base, _):
         views = write_jsonl(tmp / "uncached.jsonl", new_view_bodies(base, 5000))
         result = summary(
