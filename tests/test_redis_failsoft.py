@@ -153,5 +153,10 @@ def test_the_app_starts_and_serves_without_redis(fixture_release_dir, tmp_path):
         health = json.loads(get(url + "/healthz")[1])
         assert health["status"] == "degraded" and health["cache"]["state"] == "unreachable"
         assert log.read_text().count(WARNING) == 1
+        # and the log, as gunicorn writes it, cannot be forged through a request path
+        assert get(url + "/download/chart/x%0A2026-01-01%20ERROR%20forged%1b.csv")[0] == 404
+        lines = log.read_text().splitlines()
+        assert any("x\\n2026-01-01 ERROR forged\\x1b.csv" in line for line in lines)
+        assert not any(line.startswith("2026-01-01 ERROR forged") for line in lines)
     finally:
         stop(process)
