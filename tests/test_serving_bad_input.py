@@ -7,7 +7,7 @@ import logging
 
 import pytest
 from conftest import DashClient, controls
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from dashboard.server.logs import EscapingFormatter
@@ -217,13 +217,25 @@ JSON = st.recursive(
 )
 
 
+TEXT = st.text(max_size=30)
+# Values of the right type for each input property, so that most draws reach the callbacks.
+SHAPED = {
+    "data-value": TEXT,
+    "pathname": st.builds("/".__add__, TEXT),
+    "search": st.builds("?".__add__, TEXT),
+    "clickData": st.fixed_dictionaries(
+        {"points": st.lists(st.fixed_dictionaries({"location": TEXT | st.integers()}))}
+    ),
+}
+
+
 @st.composite
 def callback_payloads(draw, deps: list[dict]) -> object:
     """Draw a callback body: a real callback's shape with any part replaced by any JSON."""
     from dashboard.dash_wire import callback_body
 
     dep = draw(st.sampled_from(deps))
-    values = [draw(JSON | st.text(max_size=30)) for _ in dep["inputs"]]
+    values = [draw(JSON | SHAPED.get(i["property"], JSON)) for i in dep["inputs"]]
     body = callback_body(dep, values)
     for key in draw(st.lists(st.sampled_from([*body, "changedPropIds", "junk"]), max_size=3)):
         body[key] = draw(JSON)
@@ -245,4 +257,5 @@ def test_no_callback_payload_gives_a_5xx(dash_client, data):
     deps = [d for d in dash_client.deps if not d.get("clientside_function")]
     body = data.draw(callback_payloads(deps))
     response = dash_client.client.post("/_dash-update-component", json=body)
+    event(f"status {response.status_code}")
     assert response.status_code < 500, (body, response.data[:300])
