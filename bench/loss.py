@@ -83,9 +83,5 @@ def hidden_large(cells: pl.DataFrame, window: str = domain.WINDOW) -> pl.DataFra
     """Return the county target cells (true >= 11) and group headline totals that are hidden."""
     data = counted(cells).filter(pl.col("breakdown") == domain.TOTAL_BREAKDOWN)
     county = (pl.col("geo_level") == "county") & pl.col("measure").is_in(TARGET_MEASURES)
-    group = pl.col("geo_level").is_in(["region", "peer_group"]) & pl.col("measure").is_in(
-        HEADLINE
-    )
-    return data.filter((county | group) & pl.col("large") & ~pl.col("shown")).drop(
-        "shown", "large"
-    )
+    group = pl.col("geo_level").is_in(["region", "peer_group"]) & pl.col("measure").is_in(HEADLINE)
+    return data.filter((county | group) & pl.col("large") & ~pl.col("shown")).drop("shown", "large")

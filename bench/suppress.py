@@ -1,33 +1,37 @@
-"""Benchmark disclosure control: suppress + audit wall time, pattern figures, naive baseline.
+"""Benchmark disclosure control: the optimiser against the old heuristic, with loss figures.
 
-Run: .venv/bin/python bench/suppress.py [--skip-demo]
+Run: .venv/bin/python bench/suppress.py [--skip-demo] [--fast]
 
-Three cell universes:
-- demo: the real build's cells (synthetic extract, seed 855, aggregate.py), 7 SFYs + window;
+Three cell universes (the table design of docs/disclosure-control.md applied to each):
+- demo: the real build's cells (synthetic extract, seed 855), 7 SFYs + window;
 - generated 7 / 14 years: a generator of its own (58 counties, 5 regions, 5 peer groups, 18
-  measures, statewide demographics) with skewed county volumes, about 20% of county cells 1..10;
-  14 years doubles the window.
-For each: cells, primaries, complements, share of cells and of the county-level count hidden,
-cells published / primary / complementary at each geographic level, narrowest intervals,
-seconds of suppress and of audit, and the naive baseline (hide every non-zero cell of every
-relation that contains a primary).
+  measures, statewide demographics) with skewed county volumes; 14 years doubles the window.
+For each: cells, primaries, complements, share of cells and of the county- and peer-group-level
+count hidden, headline cells published per level, counties with >= 4 published years, the
+targets of the "publish what is safe" issue with the hidden cells each small cell forces, the
+optimiser's run (certificates, master status and seconds, lower bound and gap) and seconds,
+next to the figures the greedy heuristic gave at commit d57080d (bench/results/, measured with
+the earlier table design: placement and case categories by year at every level).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import time
-from collections import Counter
+from pathlib import Path
 
+import loss
 import numpy as np
 import polars as pl
 
 from dashboard import domain, reference
-from dashboard.build.aggregate import geography_years, with_window
-from dashboard.build.audit import audit
-from dashboard.build.relations import KEY, Relations, derive_relations
-from dashboard.build.suppress import suppress
+from dashboard.build.aggregate import apply_table_design, geography_years, with_window
+from dashboard.disclosure.optimise import optimise
+from dashboard.disclosure.relations import KEY, derive_relations
 
+BASELINE = Path(__file__).parent / "results" / "heuristic-d57080d.json"
 SEED = 2024
 FUNNEL_SHARES = {"screened_in": 0.65}
 DISPOSITION_SHARES = (0.24, 0.20, 0.53, 0.03)
@@ -164,97 +168,99 @@ def demo_cells() -> pl.DataFrame:
     return aggregate(extract.reports, extract.youth, counties, roster)
 
 
-def naive_hidden(cells: pl.DataFrame, relations: Relations) -> np.ndarray:
-    """Baseline: hide every non-zero count of every relation that contains a primary."""
-    values = np.zeros(relations.n_cells)
-    index = relations.index_of(cells)
-    values[index] = cells["value"].fill_null(0).to_numpy()
-    counted = np.zeros(relations.n_cells, dtype=bool)
-    counted[index] = (cells["status"] != domain.NOT_OPTED_IN).to_numpy()
-    primary = counted & (values >= domain.SMALL_MIN) & (values <= domain.SMALL_MAX)
-    touched = abs(relations.matrix) @ primary.astype(float) > 0
-    in_touched = abs(relations.matrix).T @ touched.astype(float) > 0
-    return primary | (in_touched & counted & (values > 0))
+def hidden_by_forcing(outcome, relations, window: str) -> list[str]:
+    """Return, for each hidden large headline cell, the small cells whose certificate needs it."""
+    keys = outcome.cells
+    hidden = loss.hidden_large(keys, window)
+    if not hidden.height:
+        return []
+    index = {tuple(row[k] for k in KEY): i for i, row in enumerate(keys.iter_rows(named=True))}
+    forced_by: dict[int, set[int]] = {}
+    for certificate in outcome.chosen:
+        for cell in certificate.cells:
+            forced_by.setdefault(int(cell), set()).add(certificate.primary)
+    order = relations.index_of(keys)
+    position = {int(cell): i for i, cell in enumerate(order)}
+    lines = []
+    for row in hidden.iter_rows(named=True):
+        cell = int(order[index[tuple(row[k] for k in KEY)]])
+        causes = sorted(forced_by.get(cell, ()))
+        names = [describe(keys.row(position[c], named=True)) for c in causes[:3]]
+        more = f" (+{len(causes) - 3})" if len(causes) > 3 else ""
+        lines.append(f"{describe(row)} = {row['value']}: forced by {', '.join(names)}{more}")
+    return lines
 
 
-class Clock:
-    """Wall and CPU seconds since the last lap (CPU time is fair on a shared machine)."""
-
-    def __init__(self) -> None:
-        self.wall, self.cpu = time.perf_counter(), time.process_time()
-
-    def lap(self) -> str:
-        """Return 'wall / cpu' seconds since the previous lap and start a new one."""
-        wall, cpu = time.perf_counter(), time.process_time()
-        text = f"{wall - self.wall:.2f} / {cpu - self.cpu:.2f}"
-        self.wall, self.cpu = wall, cpu
-        return text
+def describe(row: dict) -> str:
+    """Return a short name of a cell."""
+    return f"{row['measure']} {row['geo_level']} {row['geo_id']} {row['period']}"
 
 
-def by_level(suppressed: pl.DataFrame) -> list[str]:
-    """Return one line per geographic level: cells published, primary and complementary."""
-    counted = suppressed.filter(pl.col("status") != domain.NOT_OPTED_IN)
-    outcome = pl.col("suppression").fill_null(domain.PUBLISHED)
-    rows = []
-    for level in domain.GEO_LEVELS:
-        counts = Counter(counted.filter(pl.col("geo_level") == level).select(outcome).to_series())
-        total = sum(counts.values())
-        hidden = total - counts[domain.PUBLISHED]
-        rows.append(
-            f"{level}: {counts[domain.PUBLISHED]} published, {counts['primary']} primary, "
-            f"{counts['complementary']} complementary ({hidden / max(total, 1):.1%} hidden)"
-        )
-    return rows
+def load_average() -> str:
+    """Return the 1-minute load average (the machine is shared)."""
+    return f"{os.getloadavg()[0]:.2f}"
 
 
-def measure(label: str, cells: pl.DataFrame, window: str = domain.WINDOW) -> None:
-    """Run suppress + audit on one universe and print its figures."""
+def measure(label: str, cells: pl.DataFrame, window: str, fast: bool) -> dict:
+    """Run the optimiser (with its audit) on one universe; print and return its figures."""
     counties = reference.load_counties()
-    clock = Clock()
+    cells = apply_table_design(cells, window)
+    start, load = time.perf_counter(), load_average()
     relations = derive_relations(cells, counties, window=window)
-    derived = clock.lap()
-    suppressed = suppress(cells, relations)
-    suppressed_at = clock.lap()
-    report = audit(suppressed, relations)
-    audited = clock.lap()
-    counted = cells.filter(pl.col("status") != domain.NOT_OPTED_IN)
-    county_counts = counted.filter(pl.col("geo_level") == "county")["value"]
-    county = (relations.keys["geo_level"] == "county").to_numpy()
-    values = np.zeros(relations.n_cells)
-    values[relations.index_of(cells)] = cells["value"].fill_null(0).to_numpy()
-    naive = naive_hidden(cells, relations)
-    checks = Counter(f["check"] for f in report.failures)
-    per_primary = report.n_complementary / max(report.n_primary, 1)
-    lines = [
-        f"== {label}: {cells.height} cells, {relations.n_relations} relations ==",
-        f"county cells 1..10: {county_counts.is_between(1, 10).mean():.1%}",
-        f"primary: {report.n_primary}",
-        f"complementary: {report.n_complementary} ({per_primary:.2f} per primary)",
-        f"cells hidden: {report.n_suppressed} = {report.share_cells_hidden:.1%} of counted cells",
-        *by_level(suppressed),
-        f"county-level count hidden: {report.share_total_count_hidden:.1%}",
-        f"narrowest proven P1 max: {report.narrowest_p1_max:g}; P3 width: "
-        f"{report.narrowest_p3_width:g}",
-        f"audit: {'PASSED' if report.passed else f'FAILED {dict(checks)}'}; {report.n_lps} LPs; "
-        f"{report.n_components} components (largest {report.largest_component} cells)",
-        f"seconds (wall / cpu): derive {derived}, suppress {suppressed_at}, audit {audited}",
-        f"naive baseline: {int(naive.sum())} cells hidden = {naive.sum() / counted.height:.1%} "
-        f"of counted cells; county-level count hidden "
-        f"{values[naive & county].sum() / values[county].sum():.1%}",
-    ]
-    print("\n" + "\n  ".join(lines))
+    outcome = optimise(cells, relations, fast=fast, bound=True)
+    seconds = time.perf_counter() - start
+    figures = loss.figures(outcome.cells, window)
+    run = outcome.figures
+    extra, bound = run["loss"] - run["loss of primaries alone"], run["lower bound"]
+    figures |= {
+        "audit passed": outcome.report.passed,
+        "seconds": round(seconds, 1),
+        "load average at start": load,
+    }
+    print(f"\n== {label}: {cells.height} cells, {relations.n_relations} relations ==")
+    print(f"  optimiser: {json.dumps(run, default=str)}")
+    print(
+        f"  weighted loss {run['loss']:,.0f} (primaries alone {run['loss of primaries alone']:,.0f}); "
+        f"lower bound {bound:,.0f}; gap to the bound "
+        f"{(run['loss'] - bound) / max(run['loss'], 1):.1%} of the loss, "
+        f"{(run['loss'] - bound) / max(extra, 1):.1%} of the extra loss"
+    )
+    print(f"  audit: {outcome.report.format(cells=False).splitlines()[-1].strip()}")
+    return figures | {"forcing": hidden_by_forcing(outcome, relations, window)}
+
+
+def side_by_side(name: str, figures: dict, baseline: dict) -> None:
+    """Print the figures next to the heuristic's."""
+    print(f"  {'figure':<52} {'heuristic d57080d':>18} {'optimiser':>12}")
+    for key, value in figures.items():
+        if key == "forcing":
+            continue
+        print(f"  {key:<52} {fmt(baseline.get(key, '-')):>18} {fmt(value):>12}")
+    target = figures["county reports/screened_in/youth >= 11 published"]
+    print(f"  gap to 100% of the county target cells: {1 - target:.1%}")
+    for line in figures["forcing"]:
+        print(f"    hidden: {line}")
+
+
+def fmt(value: object) -> str:
+    """Return a figure as text (shares as percentages)."""
+    if isinstance(value, float) and value < 1.0 and value != 0.0:
+        return f"{value:.1%}"
+    return str(value)
 
 
 def main() -> None:
     """Print the figures for the demo build and the generated 7- and 14-year universes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-demo", action="store_true", help="only the generated universes")
+    parser.add_argument("--fast", action="store_true", help="the optimiser's fast path")
     args = parser.parse_args()
-    if not args.skip_demo:
-        measure("demo build (synthetic extract, 7 SFYs)", demo_cells())
-    for years in (7, 14):
-        cells, window = generated_cells(years)
-        measure(f"generated, {years} SFYs + window", cells, window)
+    baseline = json.loads(BASELINE.read_text())
+    universes = [] if args.skip_demo else [("demo", demo_cells(), domain.WINDOW)]
+    universes += [(f"generated {y}", *generated_cells(y)) for y in (7, 14)]
+    for name, cells, window in universes:
+        figures = measure(name, cells, window, args.fast)
+        side_by_side(name, figures, baseline.get(name, {}))
 
 
 if __name__ == "__main__":

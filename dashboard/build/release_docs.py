@@ -62,9 +62,9 @@ documented CSE concern, in California counties that had opted in to the Opt-In C
 ## Suppression
 Counts from 1 to 10 are suppressed, at every level, and so are further counts from which a
 suppressed count could be worked out by adding or subtracting published figures
-(complementary suppression). Complements are county counts where they suffice, then region
-and peer-group totals, and statewide totals only as a last resort, so a county's own figure
-may be hidden where its peer group's is shown. A suppressed value is an empty cell with
+(complementary suppression). Which further counts are hidden is chosen by an optimiser that
+hides the cheapest safe set, where hiding a count costs: {weights}. A hidden count that could
+be worked out exactly is published instead. {table_design} A suppressed value is an empty cell with
 status `suppressed`: never 0. A zero is a real zero. A rate is published only when its numerator and denominator
 are. A linear-programming audit checks every suppressed value before the release is written:
 {audit_line}
@@ -144,6 +144,8 @@ def readme(release_id: str, edition: fmt.Edition, audit: dict, roster_illustrati
         authors=AUTHORS,
         roster_line=f"- {domain.ROSTER_NOTICE}.\n" if roster_illustrative else "",
         audit_line=audit_line(audit),
+        weights="; ".join(f"{row['cells']}, {row['weight']:g}" for row in audit.get("weights", [])),
+        table_design=domain.TABLE_DESIGN_RULE,
         citation=citation_text(release_id, edition),
         calibration=f"\nSource of the calibration figures: {CALIBRATION}\n"
         if edition.synthetic

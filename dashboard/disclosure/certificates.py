@@ -132,17 +132,42 @@ def linked_to(relations: Relations, cell: int) -> np.ndarray:
     return labels == labels[cell]
 
 
+def same_period(relations: Relations, cell: int) -> np.ndarray:
+    """Return, per cell, whether it is in `cell`'s period or the whole window (a small LP)."""
+    periods = relations.keys["period"]
+    return periods.is_in([periods[cell], relations.window]).to_numpy()
+
+
 def direction(
     relations: Relations, problem: Problem, cell: int, check: str, sign: float = 0.0, cap=None
 ) -> np.ndarray | None:
-    """Return the cheapest direction that alone proves `check` for `cell`, or None if none can.
+    """Return the cheapest direction proving `check` for `cell`: within its period and the
+    window first (a much smaller LP), else over every linked cell; None if none can."""
+    for scope in (same_period(relations, cell), None):
+        found = scoped_direction(relations, problem, cell, check, sign, cap, scope)
+        if found is not None:
+            return found
+    return None
 
-    An LP over the non-zero counts linked to the cell, d = p - n: the cell earns LP_REWARD per
+
+def scoped_direction(
+    relations: Relations,
+    problem: Problem,
+    cell: int,
+    check: str,
+    sign: float,
+    cap: float | None,
+    scope: np.ndarray | None,
+) -> np.ndarray | None:
+    """Return the cheapest direction within `scope` that alone proves `check`, or None.
+
+    An LP over the non-zero counts linked to the cell (and in `scope`), d = p - n: the cell earns LP_REWARD per
     unit it moves (up to 11 under model A for P1; by `cap` (2) under model B for P3, in the
     direction `sign`, by default downwards only when it is near 10); moving a cell costs its
     weight. Relations keep and the model's bounds hold.
     """
-    movable = np.flatnonzero(problem.movable & linked_to(relations, cell))
+    allowed = problem.movable & linked_to(relations, cell)
+    movable = np.flatnonzero(allowed if scope is None else allowed & scope)
     columns = relations.matrix[:, movable].tocsr()
     rows = np.flatnonzero(np.diff(columns.indptr))
     equations = columns[rows]

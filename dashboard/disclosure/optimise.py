@@ -53,6 +53,7 @@ class Outcome:
     cells: pl.DataFrame
     report: AuditReport
     figures: dict[str, object] = field(default_factory=dict)
+    chosen: list[Certificate] = field(default_factory=list)
 
 
 def problem_of(cells: pl.DataFrame, relations: Relations) -> tuple[Problem, np.ndarray]:
@@ -80,7 +81,9 @@ def problem_of(cells: pl.DataFrame, relations: Relations) -> tuple[Problem, np.n
     return Problem(values, counted, primary, hidden | primary, weights), index
 
 
-def master(problem: Problem, choices: list[Certificate], fast: bool) -> tuple[np.ndarray, dict]:
+def master(
+    problem: Problem, choices: list[Certificate], fast: bool
+) -> tuple[np.ndarray, dict, list[Certificate]]:
     """Return the cheapest hidden set that contains one certificate of every primary.
 
     Variables: x_c (cell c hidden) for every cell some certificate needs and z_k (certificate
@@ -90,7 +93,7 @@ def master(problem: Problem, choices: list[Certificate], fast: bool) -> tuple[np
     free = np.unique(np.concatenate([c.cells for c in choices] or [np.zeros(0, int)]))
     free = free[~problem.forced[free]]
     if not free.size:
-        return hidden, {"master": "nothing to choose"}
+        return hidden, {"master": "nothing to choose"}, []
     position = {int(c): i for i, c in enumerate(free)}
     n_x, n_z = free.size, len(choices)
     primaries = sorted({c.primary for c in choices})
@@ -139,7 +142,8 @@ def master(problem: Problem, choices: list[Certificate], fast: bool) -> tuple[np
         "certificates": n_z,
         "candidate cells": n_x,
     }
-    return hidden, figures
+    chosen = [choices[k] for k in np.flatnonzero(result.x[n_x:] > 0.5)]
+    return hidden, figures, chosen
 
 
 def lower_bound(relations: Relations, problem: Problem) -> float:
@@ -210,7 +214,7 @@ def optimise(
         "without certificate": hopeless,
         "certificate seconds": round(time.perf_counter() - clock, 2),
     }
-    hidden, master_figures = master(problem, choices, fast)
+    hidden, master_figures, chosen = master(problem, choices, fast)
     for _ in range(REROUTE_ROUNDS[fast]):
         rerouted = replace(problem, forced=hidden)
         choices += [
@@ -218,7 +222,7 @@ def optimise(
             for cell in np.flatnonzero(problem.primary)
             for c in lp_certificates(relations, rerouted, int(cell), variants=False)
         ]
-        hidden, master_figures = master(problem, choices, fast)
+        hidden, master_figures, chosen = master(problem, choices, fast)
     figures.update(master_figures)
     rounds = 0
     while True:
@@ -241,7 +245,7 @@ def optimise(
     if bound:
         figures["lower bound"] = lower_bound(relations, problem)
     figures["seconds"] = round(time.perf_counter() - clock, 2)
-    return Outcome(suppressed, report, figures)
+    return Outcome(suppressed, report, figures, chosen)
 
 
 def statuses(

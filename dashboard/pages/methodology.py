@@ -37,15 +37,15 @@ AUDIT_WORDS = {
     "n_cells": "Cells in the release",
     "n_published": "Cells published",
     "n_suppressed": "Cells suppressed",
-    "n_primary": "Primary suppressions (counts 1 to 10)",
-    "n_complementary": "Complementary suppressions",
     "n_not_opted_in": "Cells of counties (or groups) not opted in",
     "share_cells_hidden": "Share of cells hidden",
-    "share_total_count_hidden": "Share of the total count hidden",
+    "weighted_loss": "Information lost (sum of the weights of the hidden cells)",
     "narrowest_p1_max": "Smallest upper bound an attacker can prove for a hidden small count",
     "narrowest_p3_width": "Narrowest range an attacker can prove (knowing which cells are small)",
+    "narrowest_hidden_width": "Narrowest range an attacker can prove for any hidden count",
     "n_relations": "Additive relations checked",
     "n_lps": "Linear programs solved",
+    "n_integer_programs": "Integer programs solved",
     "n_components": "Independent groups of hidden cells",
     "largest_component": "Hidden cells in the largest group",
     "mode": "Audit run during",
@@ -178,15 +178,26 @@ def layout(**query) -> html.Div:
                         "every count it rests on is published. This site never adds up or subtracts "
                         "published numbers: every total comes from the release."
                     ),
+                    html.P(domain.TABLE_DESIGN_RULE),
                     html.P(
-                        "When a further count has to be hidden, a county's count is chosen first, "
-                        "then a region or peer-group total (the comparisons on the county pages), "
-                        "and a statewide total only when nothing else protects the hidden count. "
-                        "So a county's own figure may be hidden where its peer group's is shown."
+                        "Which further counts are hidden is chosen by an optimiser: it hides the "
+                        "set of counts that protects every small count at the least cost, where "
+                        "hiding a count costs the weight of its kind below (what readers come "
+                        "for costs most to hide). Within a kind, a larger count costs a little "
+                        "more. A hidden count that could be worked out exactly is shown instead."
+                    ),
+                    data_table(
+                        "Cost of hiding a count (information-loss weights)",
+                        (("Kind of count", False), ("Weight", True)),
+                        [
+                            (str(row["cells"]).capitalize(), f"{row['weight']:,.0f}")
+                            for row in audit.get("weights", [])
+                        ],
                     ),
                     html.P(
-                        "Before a release is written, a linear-programming audit checks that no "
-                        "hidden count can be narrowed to a small number from everything published."
+                        "Before a release is written, an audit checks that no hidden count can be "
+                        "narrowed to a small number, or worked out exactly, from everything "
+                        "published, even by someone who solves integer programs."
                     ),
                     data_table(
                         "Audit result (audit.json)",
