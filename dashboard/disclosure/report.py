@@ -83,8 +83,7 @@ class AuditReport:
                 "This extract cannot be published safely, so nothing was written; the last "
                 "good release is unchanged.",
                 f"{len(self.failures)} check(s) failed: a small number could still be worked "
-                "out from the figures that would be published"
-                + (", in:" if places else "."),
+                "out from the figures that would be published" + (", in:" if places else "."),
                 *(f"  - {place}" for place in places),
                 "What you can do: check that the extract is complete (an export that lost "
                 "records often leaves a county-year with very few), then build again; if it "
