@@ -63,6 +63,13 @@
       send(group.id, option.getAttribute("data-option"));
       return;
     }
+    var more = target.closest("button[data-more]");
+    if (more) {
+      var summary = more.closest(".summary");
+      var open = summary.classList.toggle("is-collapsed") === false;
+      more.setAttribute("aria-expanded", open ? "true" : "false");
+      return;
+    }
     if (target.closest("button[data-copy-link]")) {
       copyLink();
       return;
@@ -134,10 +141,18 @@
 
   // Back and Forward: the page of the restored address is rendered afresh from its URL (a
   // control change pushed that entry without telling Dash's router, which would miss it).
-  // Registered before Dash's own listener, which this one replaces.
+  // Registered before Dash's own listener, which this one replaces unless only the hash moved
+  // (the skip link): then nothing is re-rendered.
+  var shown = window.location.pathname + window.location.search;
+  function remember() {
+    shown = window.location.pathname + window.location.search;
+  }
+  window.addEventListener("csec-url", remember); // the page wrote its view's URL
   window.addEventListener("popstate", function (event) {
     var api = window.dash_clientside;
-    if (api && api.set_props) {
+    var now = window.location.pathname + window.location.search;
+    if (api && api.set_props && now !== shown) {
+      remember();
       event.stopImmediatePropagation();
       api.set_props("_pages_location", {
         pathname: window.location.pathname,
@@ -149,6 +164,7 @@
     window.setTimeout(markNav, 0);
   });
   window.addEventListener("_dashprivate_pushstate", function () {
+    remember();
     window.setTimeout(markNav, 0);
   });
   var observer = new MutationObserver(function () {

@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from a11y_browser import module_browser, visit
+from a11y_browser import PAGES, module_browser, visit
 from conftest import ROOT, wait_for_charts
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from test_a11y_mobile import PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +43,15 @@ def _open_tables(duo) -> None:
         summary.click()
 
 
+def _expand(duo) -> None:
+    """Open every summary ("More"), the visibility details and the table alternatives."""
+    for button in duo.driver.find_elements(By.CSS_SELECTOR, "button[data-more]"):
+        button.click()
+    for summary in duo.driver.find_elements(By.CSS_SELECTOR, "details:not([open]) summary"):
+        summary.click()
+    assert duo.driver.find_elements(By.CSS_SELECTOR, ".nearest a")
+
+
 def _share_without_clipboard(duo) -> None:
     """Press "Copy link" where no clipboard exists: the link shows, selected, with a status."""
     duo.driver.execute_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
@@ -63,6 +73,8 @@ STATES = [
     ("map-roster", "/map?view=roster", None),
     ("county", "/county/alpine", _open_tables),
     ("county-share", "/county/fresno?sfy=all", _share_without_clipboard),
+    ("county-nearest-expanded", "/county/sonoma?measure=substantiated", _expand),
+    ("brief", "/county/sonoma/brief", None),
     ("downloads", "/downloads", None),
     ("methodology", "/methodology", None),
     ("not-found", "/no-such-page", None),
@@ -104,6 +116,17 @@ def test_no_axe_violations(duo, axe_source, state, path, action):
         wait_for_charts(duo)
     violations = axe_violations(duo, axe_source)
     assert violations == [], f"{state} ({path}):\n{report(violations)}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_axe_violations_on_a_phone(duo, axe_source, path):
+    duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    try:
+        visit(duo, path)
+        violations = axe_violations(duo, axe_source)
+    finally:
+        duo.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert violations == [], f"phone {path}:\n{report(violations)}"
 
 
 CHART_PAGES = ["/", "/funnel", "/placement", "/map", "/county/alameda"]

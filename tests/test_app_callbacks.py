@@ -137,7 +137,7 @@ def test_url_sync_writes_canonical_query(dash_client):
 def test_junk_control_values_fall_back_to_defaults(dash_client):
     dep = dash_client.dep_for(ids.graph(ids.MAP_MAP))
     response = dash_client.call(dep, ["<img>", None, "9999"])
-    assert "CSE reports per 100,000 residents" in response[ids.summary(ids.MAP_MAP)]["children"]
+    assert "CSE reports per 100,000 residents" in _text(response[ids.summary(ids.MAP_MAP)])
 
 
 def test_map_click_opens_the_county_page(dash_client):

@@ -21,6 +21,7 @@ HEADINGS = {  # page -> words its heading shows at its default view
     "placement": "Young people identified",
     "map": "58 counties",
     "county": "Alameda County",
+    "brief": "county brief",
     "downloads": "Downloads",
     "methodology": "Methodology",
 }

@@ -55,11 +55,21 @@ def figure_json(fig: go.Figure) -> dict:
     return fig.to_plotly_json()
 
 
-def csv_text(frame: pl.DataFrame) -> str:
-    """Return the CSV of a chart's data, each row carrying the source tag and synthetic notice."""
-    return frame.with_columns(
-        data_source=pl.lit(domain.SYNTHETIC_TAG), notice=pl.lit(domain.SYNTHETIC_NOTICE)
-    ).write_csv()
+def csv_text(frame: pl.DataFrame, release: Release) -> str:
+    """Return the CSV of a chart's data; each row carries the source tag, dates and licence.
+
+    A synthetic release's rows also carry its notice.
+    """
+    extra = {
+        "data_source": pl.lit(release.data_source),
+        "release_id": pl.lit(release.release_id),
+        "release_date": pl.lit(release.release_date.isoformat()),
+        "extract_date": pl.lit(release.extract_date.isoformat()),
+        "data_license": pl.lit(release.data_license),
+    }
+    if release.notice:
+        extra["notice"] = pl.lit(release.notice)
+    return frame.with_columns(**extra).write_csv()
 
 
 def geo_of(release: Release, view: urlstate.View) -> Geo:

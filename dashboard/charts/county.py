@@ -68,7 +68,7 @@ def benchmark_trend(ctx: Context, view: urlstate.View) -> ChartView:
             return_dtype=pl.String,
         ),
     )
-    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export))
+    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export, ctx.release))
 
 
 def benchmark_table(ctx: Context, view: urlstate.View) -> ChartView:
@@ -142,7 +142,7 @@ def benchmark_table(ctx: Context, view: urlstate.View) -> ChartView:
         "peers",
         "rank",
     )
-    return ChartView(title, None, summary, columns, rows, csv_text(export))
+    return ChartView(title, None, summary, columns, rows, csv_text(export, ctx.release))
 
 
 def band_text(row: dict) -> str:

@@ -56,7 +56,7 @@ def stages_view(ctx: Context, geo: Geo, period: str) -> ChartView:
     )
     if all(s == domain.NOT_OPTED_IN for s in frame["status"]):
         summary = empty_message("reports", geo, period)
-    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export))
+    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export, ctx.release))
 
 
 def stages(ctx: Context, view: urlstate.View) -> ChartView:
@@ -77,7 +77,7 @@ def series_view(
     if all(s == domain.NOT_OPTED_IN for s in frame["status"]):
         summary = empty_message(noun, geo, domain.WINDOW)
     export = export_frame(frame, geo, unit, "series")
-    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export))
+    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export, ctx.release))
 
 
 def stage_trend(ctx: Context, view: urlstate.View) -> ChartView:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from dash import dcc, html
@@ -16,6 +17,32 @@ class CardContent(NamedTuple):
     table: object
     csv_href: str
     figure: dict | None = None
+
+
+FIRST_SENTENCE = re.compile(r"(?<=[.])\s+(?=[A-Z])")
+
+
+def summary_children(summary: str) -> list:
+    """Return a summary as its first sentence, a "More" button and the rest (collapsed).
+
+    The rest stays in the page; assets/controls.js shows it when the button is pressed.
+    """
+    parts = FIRST_SENTENCE.split(summary, maxsplit=1)
+    if len(parts) == 1:
+        return [summary]
+    first, rest = parts
+    return [
+        first,
+        " ",
+        html.Button(
+            [html.Span("More", className="if-collapsed"), html.Span("Less", className="if-open")],
+            type="button",
+            className="summary-more",
+            disable_n_clicks=True,
+            **{"aria-expanded": "false", "data-more": "true"},
+        ),
+        html.Span(" " + rest, className="summary-rest"),
+    ]
 
 
 def graph_style(figure: dict) -> dict:
@@ -87,9 +114,9 @@ def chart_card(
             html.P(intro, className="intro") if intro else None,
             controls,
             html.P(
-                content.summary,
+                summary_children(content.summary),
                 id=ids.summary(chart_id),
-                className="summary",
+                className="summary is-collapsed",
                 **{"aria-live": "polite"},
             ),
             graph_frame(chart_id, content.figure) if graph else None,

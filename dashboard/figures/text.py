@@ -192,6 +192,8 @@ def standing(
         )
     elif shown == 1:
         parts.append("published for one year only")
+    elif (own["status"] == domain.NOT_OPTED_IN).all():
+        return f"{county}: not in the program in any of these years."
     else:
         return f"{county}: no published values, so no comparison can be made."
     if band is not None:

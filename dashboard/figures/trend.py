@@ -181,15 +181,14 @@ def trend(
         fig.add_trace(series_trace(part, label, i, unit))
         fig.add_traces(gap_traces(part, label, i))
     fig.add_traces(gap_legend(statuses))
-    fig.update_layout(yaxis2={**GAP_AXIS, "overlaying": "y"})
     _not_opted_in_bands(fig, frame)
     fig.update_xaxes(
         type="category", categoryorder="array", categoryarray=list(domain.SFYS), title=X_TITLE
     )
-    fig.update_yaxes(title=None, rangemode="tozero", **Y_AXIS[unit])
+    fig.layout.yaxis.update(title=None, rangemode="tozero", **Y_AXIS[unit])
     if domain.PUBLISHED not in statuses:
         # no scale when nothing is published: an axis would hint at the hidden sizes
-        fig.update_yaxes(showticklabels=False, showgrid=False)
+        fig.layout.yaxis.update(showticklabels=False, showgrid=False)
         fig.add_annotation(
             text="No value published: " + text.figure_note(statuses).removeprefix("Gaps: "),
             xref="paper",
@@ -206,7 +205,7 @@ def trend(
         text.figure_note(statuses),
         axis_px=AXIS_PX,
     )
-    fig.update_layout(margin={"r": 28})
+    fig.update_layout(margin={"r": 28}, yaxis2={**GAP_AXIS, "overlaying": "y"})
     return fig
 
 
@@ -233,7 +232,9 @@ def small_multiples(
         for gap in gap_traces(part, label, 0, yaxis=None):
             fig.add_trace(gap, row=i + 1, col=1, secondary_y=True)
         _not_opted_in_bands(fig, part, row=i + 1)
-        fig.update_yaxes(rangemode="tozero", row=i + 1, col=1, nticks=4, **Y_AXIS[unit])
+        fig.update_yaxes(
+            rangemode="tozero", row=i + 1, col=1, nticks=4, secondary_y=False, **Y_AXIS[unit]
+        )
         fig.update_yaxes(GAP_AXIS, row=i + 1, col=1, secondary_y=True)
     for entry in gap_legend(statuses, yaxis=None):
         fig.add_trace(entry, row=1, col=1, secondary_y=True)

@@ -7,7 +7,8 @@ from dash import Dash, dcc, html
 from dashboard import charts, domain, ids, registry, urlstate
 from dashboard.charts.common import source_line, when
 from dashboard.components import notices
-from dashboard.components.chart_card import graph_frame
+from dashboard.components.chart_card import graph_frame, summary_children
+from dashboard.components.table import data_table
 from dashboard.data import queries, release
 from dashboard.figures import text
 from dashboard.pages import common
@@ -54,24 +55,16 @@ def headline_rows(view: urlstate.View) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
-def headline_table(view: urlstate.View, county_label: str) -> html.Table:
+def headline_table(view: urlstate.View, county_label: str) -> html.Div:
     """Return the headline figures as a table (county, peer median and middle half, state)."""
-    head = ("Measure", county_label, "Peers: median (middle half)", "California")
-    return html.Table(
-        className="data-table brief-table",
-        children=[
-            html.Caption(f"Headline figures, {when(urlstate.period(view['sfy']))}"),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
-            html.Tbody(
-                [
-                    html.Tr(
-                        [html.Th(r[0], scope="row"), *(html.Td(c, className="num") for c in r[1:])]
-                    )
-                    for r in headline_rows(view)
-                ]
-            ),
-        ],
+    columns = (
+        ("Measure", False),
+        (county_label, True),
+        ("Peers: median (middle half)", True),
+        ("California", True),
     )
+    caption = f"Headline figures, {when(urlstate.period(view['sfy']))}"
+    return html.Div(data_table(caption, columns, headline_rows(view)), className="brief-table")
 
 
 def figure(chart_id: str, view: urlstate.View) -> html.Section:
@@ -82,7 +75,11 @@ def figure(chart_id: str, view: urlstate.View) -> html.Section:
         **{"aria-labelledby": ids.heading(chart_id)},
         children=[
             html.H2(chart.title, id=ids.heading(chart_id)),
-            html.P(chart.summary, id=ids.summary(chart_id), className="summary"),
+            html.P(
+                summary_children(chart.summary),
+                id=ids.summary(chart_id),
+                className="summary is-collapsed",
+            ),
             graph_frame(chart_id, chart.figure),
         ],
     )
@@ -117,9 +114,6 @@ def layout(county: str | None = None, **query) -> html.Div:
                 ],
                 className="no-print",
             ),
-            html.P(notices.synthetic_text(rel.notice), className="brief-notice")
-            if rel.notice
-            else None,
             headline_table(view, geo.label),
             figure(ids.BRIEF_TREND, view),
             html.Div(

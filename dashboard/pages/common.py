@@ -6,7 +6,7 @@ from dash import Dash, Input, Output, State, dcc
 
 from dashboard import charts, domain, ids, urlstate
 from dashboard.components import controls
-from dashboard.components.chart_card import CardContent, chart_card, graph_style
+from dashboard.components.chart_card import CardContent, chart_card, graph_style, summary_children
 from dashboard.components.table import data_table
 from dashboard.data import release
 from dashboard.data.geographies import LEVEL_LABELS, Geographies
@@ -91,6 +91,7 @@ function (url, shown) {
             window.history.replaceState(window.history.state, "", target + window.location.hash);
         }
     }
+    window.dispatchEvent(new Event("csec-url"));
     return target;
 }
 """
@@ -152,7 +153,7 @@ def register_chart(app: Dash, page: str, chart_id: str, graph: bool = True) -> N
 
     def update(view: urlstate.View) -> list:
         content = card_content(chart_id, view, graph)
-        parts = [content.summary, content.table, content.csv_href]
+        parts = [summary_children(content.summary), content.table, content.csv_href]
         return [content.figure, graph_style(content.figure), *parts] if graph else parts
 
     register_content(app, page, outputs, update)
