@@ -30,6 +30,10 @@ def published_numbers(rel) -> set[float]:
     numbers |= set(rel.population["population"].to_list())
     numbers |= set(rel.population["estimate_year"].to_list())  # shown in the population preview
     numbers |= {queries.opted_in_count(rel, p) for p in domain.PERIODS}
+    for column in ("p25", "median", "p75", "peers"):  # peer bands: from published rates only
+        numbers |= set(rel.peer_bands[column].drop_nulls().to_list())
+    for column in ("cells", "published", "share"):  # visibility: from the public statuses
+        numbers |= set(rel.visibility[column].to_list())
     return {round(float(n), 2) for n in numbers}
 
 
@@ -46,6 +50,10 @@ def figure_numbers(figure: dict) -> list[float]:
     """Return the numbers in a figure's data arrays (single-colour key traces checked apart)."""
     found = []
     for trace in figure.get("data", []):
+        if (trace.get("meta") or {}).get("kind") == "gap":  # a marker's place on its 0-1 axis
+            assert trace.get("yaxis", "").startswith("y") and trace.get("yaxis") != "y"
+            assert all(0 < v < 1 for v in decode(trace["y"]) if v is not None)
+            continue
         if (trace.get("meta") or {}).get("kind") == "key":
             assert set(decode(trace["z"])) == {KEY_Z}, "a key trace carries a value"
             assert not any(
@@ -121,8 +129,9 @@ def check_figure_against_csv(figure: dict, frame: pl.DataFrame) -> None:
         return
     drawn, gaps, is_map = [], 0, False
     for trace in figure["data"]:
-        if (trace.get("meta") or {}).get("kind") == "key" or trace["type"] == "scattergeo":
-            continue
+        kind = (trace.get("meta") or {}).get("kind")
+        if kind in ("key", "gap", "band") or trace["type"] == "scattergeo":
+            continue  # legend keys, hidden-year markers, the peer band (checked as numbers)
         is_map |= trace["type"] == "choropleth"
         key = {"bar": "x", "scatter": "y", "choropleth": "z"}[trace["type"]]
         items = decode(trace[key])

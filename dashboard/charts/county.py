@@ -20,6 +20,7 @@ from dashboard.data.geographies import Geo
 from dashboard.figures import text, trend
 
 ROLES = ("county", "peer_group", "region", "state")
+BAND = ("p25", "median", "p75")
 
 
 def county_of(ctx: Context, view: urlstate.View) -> Geo:
@@ -42,12 +43,18 @@ def benchmark_trend(ctx: Context, view: urlstate.View) -> ChartView:
     if unit == "count":
         fig = trend.small_multiples(frame, title, unit, source, axis)
         lead = text.standing(county.label, own, None, state, unit)
+        columns, rows = series_table(frame, unit)
     else:
         band = queries.peer_band(release, metric, county.id)
-        drawn = frame.filter(pl.col("series") != "peer_group")  # the band stands for the peers
-        fig = trend.trend(drawn, title, unit, source, band=band)
+        frame = frame.filter(pl.col("series") != "peer_group")  # the band stands for the peers
+        fig = trend.trend(frame, title, unit, source, band=band)
         lead = text.standing(county.label, own, band, state, unit)
-    columns, rows = series_table(frame, unit)
+        columns, rows = series_table(frame, unit)
+        columns += (("Peers: median (middle half)", True),)
+        rows = tuple(
+            (*row, band_text({**b, "unit": unit, **{f"peer_{k}": b[k] for k in BAND}}))
+            for row, b in zip(rows, band.iter_rows(named=True), strict=True)
+        )
     summary = text.series_summary(frame, unit, title, lead)
     geos = {
         role: (level, geo_id, name)

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import polars as pl
+
 from dashboard import domain, urlstate
-from dashboard.charts.common import ChartView, Context, period_of, when
-from dashboard.charts.funnel import series_view, stages_view
+from dashboard.charts.common import (
+    ChartView,
+    Context,
+    csv_text,
+    export_frame,
+    figure_json,
+    figure_source,
+    period_of,
+    when,
+)
+from dashboard.charts.funnel import stages_view
 from dashboard.data import queries
 from dashboard.figures import text
+from dashboard.figures import trend as trend_figure
 
-TREND_METRICS = ("reports", "youth", "confirmed")
+TREND_METRICS = ("reports", "reports_per_100k", "youth", "youth_per_100k")
 
 
 @dataclass(frozen=True)
@@ -29,10 +41,60 @@ def funnel(ctx: Context, view: urlstate.View) -> ChartView:
 
 
 def trend(ctx: Context, view: urlstate.View) -> ChartView:
-    """Return statewide reports and young people identified over the SFYs."""
-    state = ctx.release.geos.by_key["state"]
-    title = "Reports and young people identified, California, by year"
-    return series_view(ctx, state, TREND_METRICS, title, "count", "reports")
+    """Return statewide reports and young people, counts and per 100,000, with the counties."""
+    release = ctx.release
+    state = release.geos.by_key["state"]
+    frame = queries.series(release, TREND_METRICS, "state", domain.STATE_FIPS)
+    units = {queries.metric_label(m): queries.metric_unit(m) for m in TREND_METRICS}
+    counties = {p: queries.opted_in_count(release, p) for p in domain.SFYS}
+    title = "Is it rising? Reports and young people identified, California, counts and rates"
+    source = figure_source(release, "cells", "rates", "opt_in_roster")
+    fig = trend_figure.small_multiples(
+        frame, title, units, source, "Counts and rates per 100,000 residents", counties
+    )
+    parts = {label: part for (label,), part in frame.group_by("label", maintain_order=True)}
+    columns = (
+        ("State fiscal year", False),
+        *((label, True) for label in parts),
+        ("Counties in the program", True),
+    )
+    rows = tuple(
+        (
+            domain.sfy_label(period),
+            *(
+                text.cell_text(part["value"][i], part["status"][i], units[label])
+                for label, part in parts.items()
+            ),
+            str(counties[period]),
+        )
+        for i, period in enumerate(domain.SFYS)
+    )
+    first, last = domain.SFYS[0], domain.SFYS[-1]
+    lead = (
+        "Statewide, reports went "
+        + text.change(parts[queries.metric_label("reports")], "count").split(" (")[0]
+        + " and reports per 100,000 residents "
+        + text.change(parts[queries.metric_label("reports_per_100k")], "per_100k").split(" (")[0]
+        + f" from {domain.sfy_label(first)} to {domain.sfy_label(last)}, while the counties in "
+        f"the program went from {counties[first]} to {counties[last]} (rates count only the "
+        "residents of those counties)."
+    )
+    summary = " ".join(
+        [lead, f"{title}."]
+        + [text.series_sentence(label, part, units[label]) for label, part in parts.items()]
+        + [text.status_note(frame["status"])]
+    )
+    export = pl.concat(
+        [
+            export_frame(part, state, units[label], "series").with_columns(
+                value=pl.col("value").cast(pl.Float64)
+            )
+            for label, part in parts.items()
+        ]
+    ).with_columns(
+        counties_in_program=pl.col("period").replace_strict(counties, return_dtype=pl.Int64)
+    )
+    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export, release))
 
 
 def _stat(release, metric: str, period: str, detail_rate: str | None = None) -> Stat:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
@@ -10,6 +12,7 @@ from dashboard import domain
 from dashboard.figures import text, theme
 
 X_TITLE = "State fiscal year (1 July - 30 June)"
+LINE_PX = 18
 AXIS_PX = 90  # room under the plot for (possibly slanted) year labels and the axis title
 # Tick labels inside the plot, above their grid line: the plot (and the notes) use the full width.
 _INSIDE = {"ticklabelposition": "inside top", "ticklabelstandoff": 2}
@@ -76,6 +79,7 @@ def gap_traces(part: pl.DataFrame, label: str, index: int, yaxis: str = "y2") ->
                     "line": {"width": 2, "color": theme.PALETTE[index % 8]},
                 },
                 hovertemplate=f"{label}, SFY %{{x}}: {theme.STATUS_SHORT[status]}<extra></extra>",
+                meta={"kind": "gap"},  # a position on the axis, not a value
             )
         )
     return traces
@@ -93,6 +97,7 @@ def gap_legend(statuses: list[str], yaxis: str = "y2") -> list[go.Scatter]:
             legendgroup=status,
             marker={"symbol": symbol, "size": 10, "color": theme.MUTED, "line": {"width": 2}},
             hoverinfo="skip",
+            meta={"kind": "gap"},
         )
         for status, (symbol, words) in GAP_STYLE.items()
         if status in statuses
@@ -122,18 +127,20 @@ def band_traces(band: pl.DataFrame, unit: str) -> list[go.Scatter]:
     return [
         go.Scatter(
             x=x, y=values("p75"), mode="lines", line={"width": 0}, connectgaps=False,
-            showlegend=False, hoverinfo="skip", legendgroup="band",
+            showlegend=False, hoverinfo="skip", legendgroup="band", meta={"kind": "band"},
         ),
         go.Scatter(
             x=x, y=values("p25"), mode="lines", line={"width": 0}, fill="tonexty",
             fillcolor=theme.BAND_FILL, connectgaps=False, legendgroup="band",
             name="Peers: middle half (25th-75th percentile)", hoverinfo="skip",
+            meta={"kind": "band"},
         ),
         go.Scatter(
             x=x, y=values("median"), mode="lines", connectgaps=False, legendgroup="band",
             name="Peers: median (county itself left out)",
             line={"color": theme.MUTED, "dash": "dot", "width": 2},
             text=hover, hovertemplate="Peer median, SFY %{x}: %{text}<extra></extra>",
+            meta={"kind": "band"},
         ),
     ]  # fmt: skip
 
@@ -210,9 +217,18 @@ def trend(
 
 
 def small_multiples(
-    frame: pl.DataFrame, title: str, unit: str, source: str, axis_title: str
+    frame: pl.DataFrame,
+    title: str,
+    unit: str | Mapping[str, str],
+    source: str,
+    axis_title: str,
+    counties: Mapping[str, int] | None = None,
 ) -> go.Figure:
-    """Return one panel per series with its own scale (counts of very different sizes)."""
+    """Return one panel per series with its own scale (counts of very different sizes).
+
+    `unit` may differ by series label; `counties` (SFY -> counties in the program) is written
+    under each year on the axis.
+    """
     statuses = frame["status"].to_list()
     groups = list(frame.group_by("label", maintain_order=True))
     fig = make_subplots(
@@ -224,8 +240,9 @@ def small_multiples(
         specs=[[{"secondary_y": True}]] * len(groups),
     )
     for i, ((label,), part) in enumerate(groups):
+        panel_unit = unit if isinstance(unit, str) else unit[label]
         fig.add_trace(
-            series_trace(part, label, i, unit).update(showlegend=False),
+            series_trace(part, label, i, panel_unit).update(showlegend=False),
             row=i + 1,
             col=1,
         )
@@ -233,13 +250,20 @@ def small_multiples(
             fig.add_trace(gap, row=i + 1, col=1, secondary_y=True)
         _not_opted_in_bands(fig, part, row=i + 1)
         fig.update_yaxes(
-            rangemode="tozero", row=i + 1, col=1, nticks=4, secondary_y=False, **Y_AXIS[unit]
+            rangemode="tozero", row=i + 1, col=1, nticks=4, secondary_y=False, **Y_AXIS[panel_unit]
         )
         fig.update_yaxes(GAP_AXIS, row=i + 1, col=1, secondary_y=True)
     for entry in gap_legend(statuses, yaxis=None):
         fig.add_trace(entry, row=1, col=1, secondary_y=True)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(domain.SFYS))
     fig.update_xaxes(title=X_TITLE, row=len(groups), col=1)
+    if counties:
+        fig.update_xaxes(
+            tickvals=list(domain.SFYS),
+            ticktext=[f"{p}<br>{counties[p]} counties" for p in domain.SFYS],
+            row=len(groups),
+            col=1,
+        )
     fig.update_annotations(font={"size": 13}, xanchor="left", x=0)
     theme.apply(
         fig,
@@ -248,6 +272,6 @@ def small_multiples(
         text.figure_note(statuses),
         height=150 * len(groups),
         legend=any(s in GAP_STYLE for s in statuses),
-        axis_px=AXIS_PX,
+        axis_px=AXIS_PX + (LINE_PX if counties else 0),  # room for the counties line
     )
     return fig

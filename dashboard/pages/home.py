@@ -66,7 +66,10 @@ def layout(**query) -> html.Div:
                         view,
                     ),
                     common.card(
-                        ids.HOME_TREND, "Over seven years", source_line(rel, "cells"), view
+                        ids.HOME_TREND,
+                        "Is it rising?",
+                        source_line(rel, "cells", "rates", "opt_in_roster"),
+                        view,
                     ),
                 ],
             ),
