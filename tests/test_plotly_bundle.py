@@ -64,11 +64,12 @@ def test_bundle_is_built_from_the_plotly_js_of_the_plotly_package():
     assert MANIFEST["plotly.js"] == plotly.offline.get_plotlyjs_version()
 
 
-def _app(*layers) -> Flask:
-    """Return a bare Flask app with serving layers installed in order."""
+def _app(*layers, static_dir: Path | None = None) -> Flask:
+    """Return a bare Flask app with serving layers installed in order (the static layer keeps
+    its compressed files in static_dir)."""
     app = Flask(__name__)
     for layer in layers:
-        layer.install(app)
+        layer.install(app, static_dir) if layer is static else layer.install(app)
 
     @app.route("/_dash-component-suites/<path:path>")
     def suites(path):
@@ -93,8 +94,8 @@ def test_install_serves_the_bundle_at_the_plotly_url():
 
 
 @pytest.mark.parametrize("layers", [(plotly_bundle, static), (static, plotly_bundle)])
-def test_static_layer_compresses_the_bundle(layers):
-    client = _app(*layers).test_client()
+def test_static_layer_compresses_the_bundle(layers, tmp_path):
+    client = _app(*layers, static_dir=tmp_path).test_client()
     bundle = plotly_bundle.bundle_path().read_bytes()
     br = client.get(plotly_bundle.PLOTLY_URL, headers={"Accept-Encoding": "br"})
     assert br.headers["Content-Encoding"] == "br"

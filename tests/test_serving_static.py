@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 from conftest import decoded
 
@@ -75,3 +77,22 @@ def test_warm_compresses_what_a_first_visit_loads(client):
     assert static.warm(client.application) > 0
     store = client.application.extensions["csec_static"]
     assert PLOTLY in store.files and set(store.files[PLOTLY].bodies) == set(static.ENCODINGS)
+
+
+def test_workers_share_compressed_files_through_the_directory(tmp_path, monkeypatch):
+    calls = []
+    real = static.compress
+    monkeypatch.setattr(static, "compress", lambda data, enc: calls.append(enc) or real(data, enc))
+    raw = b"a static file " * 500
+    first, second = static.StaticStore(tmp_path), static.StaticStore(tmp_path)  # two workers
+    bodies = [static.Compressed("text/css", "e", raw, store.directory) for store in (first, second)]
+    assert [b.body("gzip") for b in bodies] == [static.compress(raw, "gzip")] * 2
+    assert calls.count("gzip") == 2  # once by the first worker, once just above; none by the second
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_an_unwritable_directory_compresses_in_memory(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    raw = b"x" * 5000
+    assert gzip.decompress(static.compressed_once(blocked / "static", raw, "gzip")) == raw

@@ -29,7 +29,9 @@ def install(app: dash.Dash, settings: Settings, rel: Release) -> None:
     health.install(server, rel)
     headers.install(app, settings.hsts_seconds)
     if settings.compress:
-        static.install(server)  # registered last, so it runs before the headers are added
+        static.install(
+            server, settings.static_cache_dir
+        )  # registered last, so it runs before the headers are added
     plotly_bundle.install(server)  # after static: compressed once, then answered from its store
 
     @server.route("/robots.txt")

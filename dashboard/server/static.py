@@ -1,12 +1,22 @@
-"""Big static files (plotly.js, Dash bundles, assets, GeoJSON) compressed once per process."""
+"""Big static files (plotly.js, Dash bundles, assets, GeoJSON) compressed once, kept on disk.
+
+Compressed bodies live in a directory shared by every worker (CSEC_STATIC_CACHE_DIR), named by
+the SHA-256 of the file and the encoding: the first process that needs one compresses it under a
+file lock while the others wait and read it (`python -m dashboard.server.precompress` fills it
+at install time), so a worker's start reads files instead of compressing them.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
+import logging
+import os
 import re
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import Flask, Response, request
 
@@ -26,6 +36,8 @@ COMPRESSIBLE = {
     "image/svg+xml",
 }
 MIN_BYTES = 1024
+LEVELS = {"br": 10, "gzip": 9}  # br 11: 2x slower for 2 % less
+log = logging.getLogger(__name__)
 ENCODINGS = ("br", "gzip") if brotli else ("gzip",)
 SCRIPT_URLS = re.compile(r'(?:src|href)="((?:/[\w.~-]+)*/(?:_dash-component-suites|assets)/[^"]+)"')
 LAZY_URLS = (  # loaded by the renderer when a chart first shows, not named in the page shell
@@ -40,8 +52,33 @@ LAZY_URLS = (  # loaded by the renderer when a chart first shows, not named in t
 def compress(data: bytes, encoding: str, fast: bool = False) -> bytes:
     """Return data compressed in an encoding: best settings (once per file), or `fast` ones."""
     if encoding == "br":
-        return brotli.compress(data, quality=5 if fast else 10)  # 11: 2x slower for 2 % less
-    return gzip.compress(data, compresslevel=6 if fast else 9, mtime=0)
+        return brotli.compress(data, quality=5 if fast else LEVELS["br"])
+    return gzip.compress(data, compresslevel=6 if fast else LEVELS["gzip"], mtime=0)
+
+
+def compressed_once(directory: Path, raw: bytes, encoding: str) -> bytes:
+    """Return raw compressed in an encoding from the shared directory, compressing it there
+    (one process at a time, under a lock) if no process has yet; in memory if it is unwritable."""
+    name = f"{hashlib.sha256(raw).hexdigest()}.{encoding}{LEVELS[encoding]}"
+    path = directory / name
+    try:
+        return path.read_bytes()
+    except OSError:  # not there yet (or no directory): made below
+        pass
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(directory / f"{name}.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if path.is_file():
+                return path.read_bytes()
+            body = compress(raw, encoding)
+            partial = directory / f"{name}.{os.getpid()}.part"
+            partial.write_bytes(body)
+            os.replace(partial, path)  # readers see the whole file or none
+            return body
+    except OSError as error:
+        log.warning("static cache %s unusable (%s): compressing in memory", directory, error)
+        return compress(raw, encoding)
 
 
 def chosen_encoding(accept_encoding: str) -> str | None:
@@ -57,19 +94,21 @@ class Compressed:
     mimetype: str
     etag: str
     raw: bytes
+    directory: Path
     bodies: dict[str, bytes] = field(default_factory=dict)
 
     def body(self, encoding: str) -> bytes:
-        """Return the body in an encoding, compressing it on first use."""
+        """Return the body in an encoding, from the shared directory on first use."""
         if encoding not in self.bodies:
-            self.bodies[encoding] = compress(self.raw, encoding)
+            self.bodies[encoding] = compressed_once(self.directory, self.raw, encoding)
         return self.bodies[encoding]
 
 
 class StaticStore:
     """Compressed static files by URL path, filled on first request, kept for the process."""
 
-    def __init__(self) -> None:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
         self.files: dict[str, Compressed] = {}
         self.lock = threading.Lock()
 
@@ -94,7 +133,7 @@ class StaticStore:
             return False
         etag = hashlib.sha256(raw).hexdigest()[:20]
         with self.lock:
-            self.files.setdefault(path, Compressed(response.mimetype, etag, raw))
+            self.files.setdefault(path, Compressed(response.mimetype, etag, raw, self.directory))
         return True
 
 
@@ -103,9 +142,9 @@ def is_static(path: str) -> bool:
     return path.startswith(STATIC_PREFIXES)
 
 
-def install(server: Flask) -> StaticStore:
-    """Serve static files precompressed: compress each once, then answer from memory."""
-    store = StaticStore()
+def install(server: Flask, directory: Path) -> StaticStore:
+    """Serve static files precompressed: compress each once (shared directory), answer from memory."""
+    store = StaticStore(directory)
     server.extensions["csec_static"] = store
 
     @server.before_request
