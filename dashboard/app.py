@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from html import escape
 from pathlib import Path
 
 import dash
@@ -82,6 +83,19 @@ def register_routes(server: Flask) -> None:
             chart.csv,
             mimetype="text/csv",
             headers={"Content-Disposition": f"attachment; filename={name}.csv"},
+        )
+
+    @server.route(urlstate.SITEMAP)
+    def sitemap():
+        root = request.url_root.rstrip("/") + urlstate.base_path()
+        entries = "".join(
+            f"<url><loc>{escape(root + path)}</loc></url>"
+            for path in urlstate.sitemap_paths(release.current().geos)
+        )
+        return Response(
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>',
+            mimetype="application/xml",
         )
 
     @server.route(urlstate.BOUNDARIES)

@@ -28,6 +28,7 @@ RELEASE_FILE = "/download/release/<name>"
 CHART_CSV = "/download/chart/<chart_id>.csv"
 BOUNDARIES = "/geo/ca_counties.geojson"  # map traces reference the county boundaries by URL
 TOPOJSON = "/assets/topojson/"  # plotly's offline base map
+SITEMAP = "/sitemap.xml"
 PREVIEW_TABLES = (
     "cells",
     "rates",
@@ -228,6 +229,16 @@ def release_file(name: str) -> str:
 def chart_csv(chart_id: str, page: str, values: Mapping[str, str]) -> str:
     """Return the link of the CSV of exactly what a chart shows."""
     return url(CHART_CSV.replace("<chart_id>", chart_id)) + full_query(page, values)
+
+
+def sitemap_paths(geos: Geographies) -> list[str]:
+    """Return the site paths a search engine may list: every page, every county and its brief."""
+    counties = [
+        site_path(page, {"county": slug})
+        for slug in sorted(g.slug for g in geos.all if g.level == "county")
+        for page in ("county", "brief")
+    ]
+    return list(dict.fromkeys([*example_paths(), *counties]))
 
 
 def example_paths() -> list[str]:

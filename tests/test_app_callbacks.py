@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 import polars as pl
@@ -237,3 +238,15 @@ def test_warming_renders_every_default_view_once(fixture_app, monkeypatch):
     assert len(built) == len(charts.CHARTS)
     page = DashClient(fixture_app).page("/placement")
     assert page and len(built) == len(charts.CHARTS)  # the page load rendered nothing anew
+
+
+def test_sitemap_lists_every_page_county_and_brief(dash_client, fixture_release):
+    response = dash_client.client.get("/sitemap.xml")
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    locs = re.findall(r"<loc>http://localhost(/[^<]*)</loc>", response.get_data(as_text=True))
+    assert set(urlstate.example_paths()) <= set(locs)
+    counties = [g.slug for g in fixture_release.geos.all if g.level == "county"]
+    assert {f"/county/{c}" for c in counties} | {f"/county/{c}/brief" for c in counties} <= set(
+        locs
+    )
+    assert len(locs) == len(set(locs))
