@@ -434,6 +434,7 @@ def cached_targets(args: argparse.Namespace, tmp: Path) -> None:
         static = results[targets[-1][0]]["req/s"]
         home = results["control /"]["req/s"]
         print(f"callback / static throughput: {home / static:.2f} (home callback)")
+        print(f"page shell / static throughput: {results['page shell /']['req/s'] / static:.2f}")
         print(f"load average: {load_average()}")
         if args.soak:
             before = worker_rss_mb(pid)
@@ -564,6 +565,30 @@ def cold_start(args: argparse.Namespace, tmp: Path) -> None:
     )
 
 
+def shell_throughput(args: argparse.Namespace, tmp: Path) -> None:
+    """Measure the page shell / against a static file of its size, in turn, twice each."""
+    with gunicorn(tmp, args.workers) as (base, _):
+        headers = {"Accept-Encoding": args.encoding} if args.encoding else {}
+        with urllib.request.urlopen(urllib.request.Request(base + "/", headers=headers)) as reply:
+            size = len(reply.read())
+        (tmp / "shell.html").write_bytes(b" " * size)
+        targets = {
+            "page shell /": base + "/",
+            f"static file ({size} B)": base + STATIC_PREFIX + "/shell.html",
+        }
+        runs: dict[str, list[float]] = {name: [] for name in targets}
+        for _ in range(2):
+            for name, url in targets.items():
+                runs[name].append(
+                    wrk(url, [], args.duration, args.connections, args.encoding)["req/s"]
+                )
+    print(f"\npage shell against static, wrk -t2 -c{args.connections} -d{args.duration}s, in turn")
+    for name, values in runs.items():
+        print(f"  {name:<28} req/s {', '.join(f'{v:.0f}' for v in values)}")
+    shell, static = (statistics.median(v) for v in runs.values())
+    print(f"  page shell / static throughput: {shell / static:.2f}; load {load_average()}")
+
+
 def run(args: argparse.Namespace) -> None:
     """Start gunicorn instances, measure every target, print the figures."""
     print(f"load average at start: {load_average()}")
@@ -575,6 +600,7 @@ def run(args: argparse.Namespace) -> None:
 
 PARTS = {
     "coldstart": cold_start,
+    "shell": shell_throughput,
     "cached": cached_targets,
     "uncached": uncached_costs,
     "flood": miss_flood,

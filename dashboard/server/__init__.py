@@ -1,4 +1,5 @@
-"""Production serving: request checks, reply cache, bounded work, health, headers, compression."""
+"""Production serving: request checks, reply and page-shell caches, bounded work, health,
+headers, compression."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import dash
 from flask import Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from dashboard import urlstate
 from dashboard.cache import cache
 from dashboard.data.release import Release
 from dashboard.server import guard, headers, health, limits, plotly_bundle, replies, static
 from dashboard.server.mount import mount
+from dashboard.server.shell import ShellCache
 from dashboard.settings import Settings
 
 ROBOTS = """User-agent: *
@@ -40,6 +43,9 @@ def install(app: dash.Dash, settings: Settings, rel: Release) -> None:
         return Response(ROBOTS.format(base=base), mimetype="text/plain")
 
     limits.refuse_spent_clients(app, budget, shed, headers.error_headers(settings.hsts_seconds))
+    if not settings.debug:  # dev tools reload assets, and with them the shell
+        shell_paths = {*urlstate.sitemap_paths(rel.geos), *urlstate.PAGES.values()}
+        server.wsgi_app = ShellCache(server.wsgi_app, rel.release_id, shell_paths)
     if settings.base_path:
         server.wsgi_app = mount(
             server.wsgi_app, settings.base_path, headers.error_headers(settings.hsts_seconds)
