@@ -318,3 +318,15 @@ def test_fmt(value, unit, expected):
 def test_wrap_keeps_existing_breaks():
     assert theme.wrap("a b<br>c", 3) == "a b<br>c"
     assert "<br>" in theme.wrap("word " * 30, 20)
+
+
+def test_a_count_is_compared_with_nothing_and_a_county_never_in_the_program_says_so():
+    periods = list(domain.SFYS)
+    own = _series([("county", "A", p, 100.0 + i, P) for i, p in enumerate(periods)])
+    assert (
+        text.standing("A County", own, None, None, "count") == "A County: up 6% since SFY 2015-16."
+    )
+    never = _series([("county", "A", p, None, N) for p in periods])
+    assert text.standing("A County", never, None, None, "count") == (
+        "A County: not in the program in any of these years."
+    )

@@ -89,14 +89,14 @@ def when(period: str) -> str:
 
 def empty_message(noun: str, geo: Geo, period: str) -> str:
     """Return the empty state of a geography that had not opted in."""
-    during = "in" if period in domain.SFYS else "during"
+    during = "in" if period in domain.SFYS else "at any time in"
     if geo.level == "region":
-        subject = f"no county in the {geo.name} region"
+        subject = f"no county in the {geo.name} region was"
     elif geo.level == "peer_group":
-        subject = f"no county in the peer group {geo.name}"
+        subject = f"no county in the peer group {geo.name} was"
     else:
-        return f"No {noun}: {geo.label} had not opted in {during} {when(period)}."
-    return f"No {noun}: {subject} had opted in {during} {when(period)}."
+        subject = f"{geo.label} was not"
+    return f"No {noun}: {subject} in the program {during} {when(period)}."
 
 
 def status_reason(status: str) -> str:

@@ -42,7 +42,7 @@ def benchmark_trend(ctx: Context, view: urlstate.View) -> ChartView:
     state = frame.filter(pl.col("series") == "state")
     if unit == "count":
         fig = trend.small_multiples(frame, title, unit, source, axis)
-        lead = text.standing(county.label, own, None, state, unit)
+        lead = text.standing(county.label, own, None, None, unit)
         columns, rows = series_table(frame, unit)
     else:
         band = queries.peer_band(release, metric, county.id)

@@ -180,9 +180,16 @@ def years_against(own: pl.DataFrame, other: pl.DataFrame) -> tuple[int, int]:
 
 
 def standing(
-    county: str, own: pl.DataFrame, band: pl.DataFrame | None, state: pl.DataFrame, unit: str
+    county: str,
+    own: pl.DataFrame,
+    band: pl.DataFrame | None,
+    state: pl.DataFrame | None,
+    unit: str,
 ) -> str:
-    """Return the county's direction and where it stands against its peers and the state."""
+    """Return the county's direction and where it stands against its peers and the state.
+
+    Counts compare with nothing (a county's count against the state's only says its size).
+    """
     parts = []
     direction = change(own, unit)
     shown = _published(own).height
@@ -203,7 +210,7 @@ def standing(
             parts.append(f"above the peer median in {above} of {plural(n, 'year')}")
         else:
             parts.append("no year with both its value and a peer band published")
-    above, n = years_against(own, state)
+    above, n = years_against(own, state) if state is not None else (0, 0)
     if n:
         parts.append(f"above California in {above} of {plural(n, 'year')}")
     return f"{county}: " + "; ".join(parts) + "."

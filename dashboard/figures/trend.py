@@ -53,7 +53,9 @@ GAP_STYLE = {  # status -> marker symbol and legend entry of a hidden year
 }
 
 
-def gap_traces(part: pl.DataFrame, label: str, index: int, yaxis: str = "y2") -> list[go.Scatter]:
+def gap_traces(
+    part: pl.DataFrame, label: str, index: int, yaxis: str | None = "y2", lane: int | None = None
+) -> list[go.Scatter]:
     """Return markers on the axis for a series' hidden years, one trace per reason.
 
     Each reason has one legend entry (grouped across series); hover gives series and reason.
@@ -66,7 +68,7 @@ def gap_traces(part: pl.DataFrame, label: str, index: int, yaxis: str = "y2") ->
         traces.append(
             go.Scatter(
                 x=periods,
-                y=[GAP_Y + 0.05 * (index % 4)] * len(periods),
+                y=[GAP_Y + 0.05 * ((index if lane is None else lane) % 4)] * len(periods),
                 yaxis=yaxis,
                 mode="markers",
                 name=words,
@@ -246,7 +248,7 @@ def small_multiples(
             row=i + 1,
             col=1,
         )
-        for gap in gap_traces(part, label, 0, yaxis=None):
+        for gap in gap_traces(part, label, i, yaxis=None, lane=0):
             fig.add_trace(gap, row=i + 1, col=1, secondary_y=True)
         _not_opted_in_bands(fig, part, row=i + 1)
         fig.update_yaxes(
