@@ -284,7 +284,7 @@ def rank(release: Release, metric: str, fips: str, period: str) -> Rank:
     Counts are not ranked: a rank of counts only ranks county size.
     """
     if not is_rate(metric):
-        return Rank(None, 0, "not ranked: a count (ranks only rates)")
+        return Rank(None, 0, "rates only")
     peers = {c.fips for c in release.geos.peers(fips)}
     frame = county_values(release, metric, period).filter(pl.col("fips").is_in(peers))
     own = frame.filter(pl.col("fips") == fips).row(0, named=True)
