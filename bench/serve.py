@@ -40,6 +40,8 @@ BIN = ROOT / ".venv" / "bin"
 LUA = ROOT / "bench" / "wrk_report.lua"
 STATIC_PREFIX = "/bench-static"
 PAGES = ("/", "/funnel", "/placement", "/map", "/county")
+LOAD_PAGES = ("/", "/funnel", "/placement", "/map", "/county/alameda", "/downloads", "/methodology")
+FIRST_LOAD_MB = 0.6
 UNLIMITED = "1000000/second"  # runs that measure cost or failure, not the rate limit
 
 
@@ -326,8 +328,9 @@ def redis_server():
             process.wait(timeout=10)
 
 
-def first_load_bytes(url: str) -> tuple[int, list[tuple[int, str]]]:
-    """Return bytes transferred by headless Chromium loading a page, and the biggest requests."""
+def first_load_bytes(url: str) -> tuple[int, list[tuple[int, str]], list[str]]:
+    """Return bytes transferred by headless Chromium (empty cache) loading a page until its
+    charts are drawn, the biggest requests, and the browser's console errors."""
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.support.ui import WebDriverWait
@@ -345,14 +348,15 @@ def first_load_bytes(url: str) -> tuple[int, list[tuple[int, str]]]:
         "--window-size=1280,900",
     ):
         options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(options=options)
     try:
         driver.get(url)
         WebDriverWait(driver, 30).until(
             lambda d: d.execute_script(
                 "const g = [...document.querySelectorAll('.dash-graph')];"
-                "return g.length > 0 && g.every(e => e.querySelector('.main-svg'));"
+                "return document.querySelector('main h1') !== null"
+                " && g.every(e => e.querySelector('.main-svg'));"
             )
         )
         time.sleep(2)
@@ -364,10 +368,29 @@ def first_load_bytes(url: str) -> tuple[int, list[tuple[int, str]]]:
                 urls[params["requestId"]] = params["response"]["url"]
             elif message["method"] == "Network.loadingFinished":
                 sizes[params["requestId"]] = int(params["encodedDataLength"])
+        errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     finally:
         driver.quit()
     biggest = sorted(((size, urls.get(rid, "?")) for rid, size in sizes.items()), reverse=True)
-    return sum(sizes.values()), biggest[:6]
+    return sum(sizes.values()), biggest, errors
+
+
+def first_loads(args: argparse.Namespace, tmp: Path) -> None:
+    """Print the bytes a first visit (empty browser cache) transfers on every page."""
+    with gunicorn(tmp, args.workers) as (base, _):
+        print(f"\nfirst load, headless Chromium, empty cache (target <= {FIRST_LOAD_MB} MB)")
+        for page in LOAD_PAGES:
+            total, requests, errors = first_load_bytes(base + page)
+            verdict = "ok" if total / 1e6 <= FIRST_LOAD_MB else "OVER"
+            print(
+                f"  {page:<18} {total / 1e6:.3f} MB in {len(requests)} requests, "
+                f"console errors {len(errors)}  {verdict}"
+            )
+            for size, url in requests[: args.biggest]:
+                print(f"    {size / 1e3:>8.1f} KB  {url.removeprefix(base)}")
+            for error in errors:
+                print(f"    console: {error[:160]}")
+    print(f"load average: {load_average()}")
 
 
 def row(name: str, result: dict) -> str:
@@ -399,11 +422,6 @@ def cached_targets(args: argparse.Namespace, tmp: Path) -> None:
     """Measure the cached targets (and the soak): every body answered once before its run, and
     no rate limit (the CSV download computes, cached or not; the flood run measures limits)."""
     with gunicorn(tmp, args.workers, CSEC_RATE_LIMIT=UNLIMITED) as (base, pid):
-        if not args.skip_browser:
-            total, biggest = first_load_bytes(base + "/")
-            print(f"first page load (headless Chromium, /): {total / 1e6:.3f} MB transferred")
-            for size, url in biggest:
-                print(f"  {size / 1e3:>8.1f} KB  {url.removeprefix(base)}")
         bodies = main_callbacks(base)
         files = {}
         for path, body in bodies.items():
@@ -601,6 +619,7 @@ def run(args: argparse.Namespace) -> None:
 PARTS = {
     "coldstart": cold_start,
     "shell": shell_throughput,
+    "firstload": first_loads,
     "cached": cached_targets,
     "uncached": uncached_costs,
     "flood": miss_flood,
@@ -615,7 +634,7 @@ def main() -> None:
     options.add_argument("--connections", type=int, default=32)
     options.add_argument("--workers", type=int, default=2)
     options.add_argument("--soak", action="store_true", help="add a 60 s run at 200 connections")
-    options.add_argument("--skip-browser", action="store_true", help="no first-load measurement")
+    options.add_argument("--biggest", type=int, default=4, help="requests listed per page")
     options.add_argument("--views-per-chart", type=int, default=40)
     options.add_argument("--repeat", type=int, default=3, help="cold starts to time")
     options.add_argument("--parts", default=",".join(PARTS), help="which runs, comma-separated")

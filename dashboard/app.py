@@ -17,12 +17,13 @@ from dashboard.data import boundaries, bundle, release
 from dashboard.settings import ROOT, Settings
 
 ASSETS = ROOT / "assets"
+# The icon is inline (no request; not Dash's Plotly logo): a square of the accent colour.
 INDEX = """<!DOCTYPE html>
 <html lang="en">
 <head>
 {%metas%}
 <title>{%title%}</title>
-{%favicon%}
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%23005a9c'/%3E%3C/svg%3E">
 {%css%}
 </head>
 <body>

@@ -10,7 +10,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from dashboard import urlstate
 from dashboard.cache import cache
 from dashboard.data.release import Release
-from dashboard.server import guard, headers, health, limits, plotly_bundle, replies, static
+from dashboard.server import (
+    guard,
+    headers,
+    health,
+    limits,
+    page_scripts,
+    plotly_bundle,
+    replies,
+    static,
+)
 from dashboard.server.mount import mount
 from dashboard.server.shell import ShellCache
 from dashboard.settings import Settings
@@ -36,6 +45,7 @@ def install(app: dash.Dash, settings: Settings, rel: Release) -> None:
             server, settings.static_cache_dir
         )  # registered last, so it runs before the headers are added
     plotly_bundle.install(server)  # after static: compressed once, then answered from its store
+    page_scripts.install(app)  # the same
 
     @server.route("/robots.txt")
     def robots():

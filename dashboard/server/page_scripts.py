@@ -1,0 +1,78 @@
+"""The page shell's scripts: only what the supported browsers (docs/browsers.md) need and the
+pages use.
+
+- Dash's @babel/polyfill bundle (core-js 2 for old browsers, about 30 KB brotli) gives way to
+  regenerator-runtime (vendor/regenerator-runtime), the one global Dash's bundles call that
+  supported browsers lack.
+- dash_table's bundle is left out: no page draws a DataTable.
+- plotly.js fetches a base-map topojson for any geojson choropleth, even with the base map
+  hidden; no chart shows one (every geo layout has `visible: False`), so the page hands plotly
+  an empty topology instead of a 36 KB download.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+import dash
+from flask import Flask, Response, request
+
+from dashboard.settings import ROOT
+
+RUNTIME_VERSION = "0.14.1"
+RUNTIME_FILE = (
+    ROOT / "vendor" / "regenerator-runtime" / f"regenerator-runtime-{RUNTIME_VERSION}.min.js"
+)
+RUNTIME_URL = f"/_dash-component-suites/dash/deps/regenerator-runtime@{RUNTIME_VERSION}.min.js"
+POLYFILL = re.compile(
+    r'<script src="([^"]*)/_dash-component-suites/dash/deps/polyfill@[^"]+"></script>'
+)
+UNUSED_BUNDLES = re.compile(
+    r'\s*<script src="[^"]*/_dash-component-suites/dash/dash_table/[^"]+"></script>'
+)
+EMPTY_TOPOLOGY = "{type:'Topology',objects:{},arcs:[]}"
+NO_BASE_MAP = (
+    "window.PlotlyGeoAssets={topojson:"
+    f"{{world_110m:{EMPTY_TOPOLOGY},usa_110m:{EMPTY_TOPOLOGY}}}}};"
+)
+
+
+@cache
+def runtime() -> bytes:
+    """Return regenerator-runtime's bytes (read once per process)."""
+    return RUNTIME_FILE.read_bytes()
+
+
+def lean(scripts: str) -> str:
+    """Return the shell's script tags with the polyfill replaced and unused bundles left out."""
+    scripts = POLYFILL.sub(
+        lambda m: f'<script src="{m[1]}{RUNTIME_URL}?v={RUNTIME_VERSION}"></script>', scripts
+    )
+    return UNUSED_BUNDLES.sub("", scripts)
+
+
+def lean_index(interpolate: Callable[..., str]) -> Callable[..., str]:
+    """Return Dash's index interpolation with lean scripts."""
+
+    def interpolate_index(**parts: str) -> str:
+        parts["scripts"] = lean(parts["scripts"])
+        return interpolate(**parts)
+
+    return interpolate_index
+
+
+def install(app: dash.Dash) -> None:
+    """Lean scripts in the shell, regenerator-runtime served, the empty base map handed over."""
+    server: Flask = app.server
+    app.interpolate_index = lean_index(app.interpolate_index)
+    app._inline_scripts.append(NO_BASE_MAP)  # Dash's inline scripts: hashed into the CSP
+
+    @server.before_request
+    def serve_runtime():
+        if request.method not in {"GET", "HEAD"} or request.path != RUNTIME_URL:
+            return None
+        response = Response(runtime(), mimetype="application/javascript")
+        response.add_etag()
+        return response.make_conditional(request)
