@@ -250,3 +250,22 @@ def test_sitemap_lists_every_page_county_and_brief(dash_client, fixture_release)
         locs
     )
     assert len(locs) == len(set(locs))
+
+
+def test_county_chart_png_notes_are_board_ready(fixture_release):
+    from dashboard import charts
+    from dashboard.charts.common import CAVEAT, Context
+
+    view = urlstate.parse("county", {"county": "fresno", "sfy": "2019-20"}, fixture_release.geos)
+    chart = charts.build(Context(fixture_release), ids.COUNTY_TREND, view)
+    notes = " ".join(a["text"] for a in chart.figure["layout"]["annotations"]).replace("<br>", " ")
+    for part in (
+        domain.SYNTHETIC_NOTICE.split(":")[0],
+        CAVEAT.split(":")[0],
+        "Kern",  # a peer of Fresno, listed
+        f"Released {fixture_release.release_date.isoformat()}",
+        f"data extracted {fixture_release.extract_date.isoformat()}",
+        "Link: " + fixture_release.url.rstrip("/"),
+    ):
+        assert part in notes, part
+    assert "/county/fresno?sfy=2019-20" in notes.replace(" ", "")

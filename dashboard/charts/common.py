@@ -41,12 +41,27 @@ def source_line(release: Release, *tables: str) -> str:
     return f"Source: California CSEC Program dashboard, release {release.release_id[:12]}: {files}."
 
 
-def figure_source(release: Release, *tables: str) -> str:
-    """Return the notes a figure (and its PNG) carries: notice, source, dates, licence."""
+CAVEAT = "Identification is not prevalence: who came to the attention of child welfare."
+
+
+def permalink(release: Release, view: urlstate.View) -> str:
+    """Return the public address of a view (the release's URL, then the view's path)."""
+    path = urlstate.site_path(view.page, view.values) + urlstate.search(view.page, view.values)
+    return release.url.rstrip("/") + path
+
+
+def figure_source(
+    release: Release, *tables: str, view: urlstate.View | None = None, lines: tuple = ()
+) -> str:
+    """Return the notes a figure (and its PNG) carries: notice, caveat, extra lines, source,
+    dates, licence and, given a view, its permalink."""
     notice = f"<b>{release.notice}</b><br>" if release.notice else ""
+    link = f"<br>Link: {permalink(release, view)}" if view else ""
     return (
-        f"{notice}{source_line(release, *tables)} Released {release.release_date.isoformat()}; "
-        f"data extracted {release.extract_date.isoformat()}. Data licence {release.data_license}."
+        f"{notice}{CAVEAT}<br>{''.join(f'{line}<br>' for line in lines)}"
+        f"{source_line(release, *tables)} Released {release.release_date.isoformat()}; "
+        f"data extracted {release.extract_date.isoformat()}. Data licence "
+        f"{release.data_license}.{link}"
     )
 
 

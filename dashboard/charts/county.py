@@ -36,7 +36,14 @@ def benchmark_trend(ctx: Context, view: urlstate.View) -> ChartView:
     unit, label = queries.metric_unit(metric), queries.metric_label(metric)
     frame = queries.benchmark_series(release, metric, county.id)
     title = f"{label}: {county.label} against its peers, region and California"
-    source = figure_source(release, "rates" if queries.is_rate(metric) else "cells")
+    peers = [c.name for c in release.geos.peers(county.id) if c.fips != county.id]
+    source = figure_source(
+        release,
+        "rates" if queries.is_rate(metric) else "cells",
+        "peer_bands",
+        view=view,
+        lines=(f"Peers ({len(peers)}, {county.name} left out): {', '.join(peers)}.",),
+    )
     axis = queries.metric_noun(metric).capitalize()
     own = frame.filter(pl.col("series") == "county")
     state = frame.filter(pl.col("series") == "state")

@@ -48,7 +48,7 @@ def trend(ctx: Context, view: urlstate.View) -> ChartView:
     units = {queries.metric_label(m): queries.metric_unit(m) for m in TREND_METRICS}
     counties = {p: queries.opted_in_count(release, p) for p in domain.SFYS}
     title = "Is it rising? Reports and young people identified, California, counts and rates"
-    source = figure_source(release, "cells", "rates", "opt_in_roster")
+    source = figure_source(release, "cells", "rates", "opt_in_roster", view=view)
     fig = trend_figure.small_multiples(
         frame, title, units, source, "Counts and rates per 100,000 residents", counties
     )
