@@ -130,9 +130,9 @@ def check_figure_against_csv(figure: dict, frame: pl.DataFrame) -> None:
     drawn, gaps, is_map = [], 0, False
     for trace in figure["data"]:
         kind = (trace.get("meta") or {}).get("kind")
+        is_map |= trace["type"] == "choropleth"  # a map's hidden counties are keys, not gaps
         if kind in ("key", "gap", "band") or trace["type"] == "scattergeo":
             continue  # legend keys, hidden-year markers, the peer band (checked as numbers)
-        is_map |= trace["type"] == "choropleth"
         key = {"bar": "x", "scatter": "y", "choropleth": "z"}[trace["type"]]
         items = decode(trace[key])
         drawn += [round(float(v), 2) for v in items if v is not None]

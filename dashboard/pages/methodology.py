@@ -241,6 +241,25 @@ def layout(**query) -> html.Div:
             ),
             html.Section(
                 className="card",
+                **{"aria-labelledby": "m-peers"},
+                children=[
+                    html.H2("Peer bands, ranks and visibility", id="m-peers"),
+                    html.P(
+                        "A county's peers are the other counties of its peer group (by residents). "
+                        "Its peer band is the median and middle half (25th to 75th percentile, "
+                        "linear interpolation) of its peers' published rates, the county itself "
+                        "left out, and is shown only where at least 3 peers' rates are published "
+                        "(release table peer_bands). Ranks are given on rates only, among the "
+                        "county and its peers with a published value: a rank of counts only ranks "
+                        "county size. The peer-group total includes the county. A county's "
+                        "visibility is the share of its cells published while it was in the "
+                        "program (release table visibility). All three are computed in the build "
+                        "from published values and statuses only."
+                    ),
+                ],
+            ),
+            html.Section(
+                className="card",
                 **{"aria-labelledby": "m-cite"},
                 children=[
                     html.H2("Citation", id="m-cite"),
