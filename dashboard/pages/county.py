@@ -187,8 +187,8 @@ def nearest(view: urlstate.View) -> list:
     band = queries.band_at(rel, rate, geo.id, period) if rate else None
     if band:
         offer(
-            f"Its peers' median {queries.metric_label(rate)[0].lower()}"
-            f"{queries.metric_label(rate)[1:]}: {text.fmt_with_unit(band['median'], queries.metric_unit(rate))}",
+            f"Its peers' median, {queries.metric_label(rate)}: "
+            f"{text.fmt_with_unit(band['median'], queries.metric_unit(rate))}",
             urlstate.href("county", values, measure=rate),
         )
     info = rel.geos.county(geo.id)
@@ -199,8 +199,8 @@ def nearest(view: urlstate.View) -> list:
             urlstate.href("funnel", {"geo": f"region:{info.region_id}", "sfy": view["sfy"]}),
         )
     heading = (
-        f"{geo.label}'s {queries.metric_label(metric).lower()} in {domain.sfy_label(period)} is "
-        "hidden to protect privacy. The closest published figures:"
+        f"{geo.label}, {queries.metric_label(metric)}, {domain.sfy_label(period)}: hidden to "
+        "protect privacy. The closest published figures:"
     )
     return (
         [html.Section(className="nearest", children=[html.P(heading), html.Ul(offers)])]
