@@ -42,7 +42,7 @@ bench-serve: $(STAMP)
 
 bench-lighthouse: $(STAMP)
 	bash scripts/npm-deps.sh
-	$(BIN)/python bench/lighthouse.py
+	$(BIN)/python bench/lighthouse.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,14 +1,18 @@
 """Benchmark the build: stage wall times at 1× and 100×, polars vs pandas aggregation, peak memory.
 
-Run: .venv/bin/python bench/build.py [--scales 1 100]
-Each scale runs in its own process so that its peak RSS is its own.
+Run: .venv/bin/python bench/build.py [--scales 1 100] [--repeat 3] [--full-build]
+Each scale runs in its own process so that its peak RSS is its own. Every timed step is called
+once untimed first (imports, polars' thread pool, caches), then timed `--repeat` times: the
+minimum and median are printed, with the load average before and after (the machine is shared).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -101,59 +105,93 @@ def timed(fn, *args, **kwargs):
     return result, time.perf_counter() - start
 
 
-def run_scale(scale: float) -> dict:
-    """Measure one scale in this process and return its figures."""
+def repeated(repeat: int, fn, *args, **kwargs) -> tuple[object, list[float]]:
+    """Return the result of a warm-up call and the seconds of `repeat` timed calls after it."""
+    result = fn(*args, **kwargs)
+    return result, [timed(fn, *args, **kwargs)[1] for _ in range(repeat)]
+
+
+def load_average() -> str:
+    """Return the 1, 5 and 15 minute load averages."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run_scale(scale: float, repeat: int, full_build: bool) -> dict:
+    """Measure one scale in this process and return its figures (lists of seconds per step)."""
     counties, roster, population = (
         reference.load_counties(),
         reference.load_roster(),
         reference.load_population(),
     )
-    figures: dict[str, float] = {"scale": scale}
-    extract, figures["generate_s"] = timed(
-        synth.generate, scale=scale, counties=counties, roster=roster, population=population
+    figures: dict = {"scale": scale, "load_before": load_average()}
+    extract, figures["generate_s"] = repeated(
+        repeat, synth.generate, scale=scale, counties=counties, roster=roster, population=population
     )
     figures["reports"] = extract.reports.height
-    _, figures["validate_s"] = timed(schema.validate, extract, counties, roster)
-    _, figures["aggregate_polars_s"] = timed(
-        aggregate, extract.reports, extract.youth, counties, roster
+    _, figures["validate_s"] = repeated(repeat, schema.validate, extract, counties, roster)
+    _, figures["aggregate_polars_s"] = repeated(
+        repeat, aggregate, extract.reports, extract.youth, counties, roster
     )
     reports_pd, youth_pd = extract.reports.to_pandas(), extract.youth.to_pandas()
-    _, figures["aggregate_pandas_s"] = timed(
-        pandas_aggregate, reports_pd, youth_pd, counties.to_pandas()
+    _, figures["aggregate_pandas_s"] = repeated(
+        repeat, pandas_aggregate, reports_pd, youth_pd, counties.to_pandas()
     )
-    figures["pandas_over_polars"] = figures["aggregate_pandas_s"] / figures["aggregate_polars_s"]
-    if scale == 1:
-        with tempfile.TemporaryDirectory() as tmp:
-            report, figures["full_build_s"] = timed(build, Path(tmp) / "aggregates")
-        figures |= {f"build_{k}_s": v for k, v in report.stages.items()}
+    if full_build and scale == 1:
+        stages: dict[str, list[float]] = {}
+        figures["full_build_s"] = []
+        for _ in range(repeat):
+            with tempfile.TemporaryDirectory() as tmp:
+                report, seconds = timed(build, Path(tmp) / "aggregates")
+            figures["full_build_s"].append(seconds)
+            for stage, value in report.stages.items():
+                stages.setdefault(f"build_{stage}_s", []).append(value)
+        figures |= stages
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["load_after"] = load_average()
     return figures
 
 
+def print_scale(figures: dict) -> None:
+    """Print one scale's figures: min and median of each timed step, and the ratio."""
+    print(f"\n== scale {figures['scale']:g}x ({figures['reports']:,} reports) ==")
+    print(f"  load average before: {figures['load_before']}")
+    print(f"  {'step':28s} {'min s':>10} {'median s':>10} {'runs':>5}")
+    for key, value in figures.items():
+        if isinstance(value, list):
+            print(
+                f"  {key:28s} {min(value):10.3f} {statistics.median(value):10.3f} {len(value):5d}"
+            )
+    pandas, polars = figures["aggregate_pandas_s"], figures["aggregate_polars_s"]
+    print(
+        f"  pandas / polars aggregation: median {statistics.median(pandas) / statistics.median(polars):.2f}x, "
+        f"min {min(pandas) / min(polars):.2f}x"
+    )
+    print(
+        f"  peak RSS {figures['peak_rss_mb']:.0f} MB; load average after: {figures['load_after']}"
+    )
+
+
 def main() -> None:
-    """Run each scale in a child process and print a table."""
+    """Run each scale in a child process and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 100])
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per step (>= 3)")
+    parser.add_argument(
+        "--full-build",
+        action="store_true",
+        help="also time the whole build at 1x, stage by stage (minutes per run: the suppression "
+        "solves its MILP; bench/suppress.py times it alone)",
+    )
     parser.add_argument("--child", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        print(json.dumps(run_scale(args.child)))
+        print(json.dumps(run_scale(args.child, args.repeat, args.full_build)))
         return
     for scale in args.scales:
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", str(scale)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        figures = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"\n== scale {scale:g}x ({figures['reports']:,} reports) ==")
-        for key, value in figures.items():
-            print(
-                f"  {key:28s} {value:12.3f}"
-                if isinstance(value, float)
-                else f"  {key:28s} {value:>12,}"
-            )
+        command = [sys.executable, __file__, "--child", str(scale), "--repeat", str(args.repeat)]
+        command += ["--full-build"] if args.full_build else []
+        out = subprocess.run(command, capture_output=True, text=True, check=True)
+        print_scale(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 if __name__ == "__main__":

@@ -69,3 +69,12 @@ def test_the_vendored_runtime_keeps_its_licence():
     folder = Path(page_scripts.RUNTIME_FILE).parent
     assert "MIT License" in (folder / "LICENSE").read_text()
     assert page_scripts.RUNTIME_FILE.read_bytes().startswith(b"/*! regenerator-runtime 0.14.1")
+
+
+def test_pages_with_charts_load_the_graph_chunk_with_their_scripts(fixture_app):
+    client = fixture_app.server.test_client()
+    for path, charts in (("/funnel", True), ("/county/alameda/brief", True), ("/downloads", False)):
+        shell = client.get(path).get_data(as_text=True)
+        sources = SCRIPT_SRC.findall(shell)
+        assert (page_scripts.GRAPH_CHUNK in sources) is charts, path
+    assert client.get(page_scripts.GRAPH_CHUNK).status_code == 200

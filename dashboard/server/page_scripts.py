@@ -5,6 +5,9 @@ pages use.
   regenerator-runtime (vendor/regenerator-runtime), the one global Dash's bundles call that
   supported browsers lack.
 - dash_table's bundle is left out: no page draws a DataTable.
+- On a page with charts, dcc's graph chunk (which Dash would fetch only once the page's layout
+  arrives) loads with the other scripts, so each graph takes its height at once: no layout
+  shift when the charts arrive. Pages without charts do not load it.
 - plotly.js fetches a base-map topojson for any geojson choropleth, even with the base map
   hidden; no chart shows one (every geo layout has `visible: False`), so the page hands plotly
   an empty topology instead of a 36 KB download.
@@ -19,6 +22,8 @@ from functools import cache
 import dash
 from flask import Flask, Response, request
 
+from dashboard import charts
+from dashboard.server.reply_keys import page_of_path
 from dashboard.settings import ROOT
 
 RUNTIME_VERSION = "0.14.1"
@@ -32,6 +37,10 @@ POLYFILL = re.compile(
 UNUSED_BUNDLES = re.compile(
     r'\s*<script src="[^"]*/_dash-component-suites/dash/dash_table/[^"]+"></script>'
 )
+DCC_SHARED = re.compile(
+    r'<script src="([^"]*)/_dash-component-suites/dash/dcc/dash_core_components-shared[^"]+"></script>'
+)
+GRAPH_CHUNK = "/_dash-component-suites/dash/dcc/async-graph.js"
 EMPTY_TOPOLOGY = "{type:'Topology',objects:{},arcs:[]}"
 NO_BASE_MAP = (
     "window.PlotlyGeoAssets={topojson:"
@@ -45,19 +54,31 @@ def runtime() -> bytes:
     return RUNTIME_FILE.read_bytes()
 
 
-def lean(scripts: str) -> str:
-    """Return the shell's script tags with the polyfill replaced and unused bundles left out."""
+@cache
+def chart_pages() -> frozenset[str]:
+    """Return the pages that draw charts."""
+    return frozenset(page for page, _ in charts.CHARTS.values())
+
+
+def lean(scripts: str, with_graphs: bool) -> str:
+    """Return the shell's script tags with the polyfill replaced, unused bundles left out and,
+    for a page with charts, the graph chunk added."""
     scripts = POLYFILL.sub(
         lambda m: f'<script src="{m[1]}{RUNTIME_URL}?v={RUNTIME_VERSION}"></script>', scripts
     )
+    if with_graphs:
+        scripts = DCC_SHARED.sub(
+            lambda m: f'{m[0]}\n<script src="{m[1]}{GRAPH_CHUNK}"></script>', scripts
+        )
     return UNUSED_BUNDLES.sub("", scripts)
 
 
 def lean_index(interpolate: Callable[..., str]) -> Callable[..., str]:
-    """Return Dash's index interpolation with lean scripts."""
+    """Return Dash's index interpolation with lean scripts for the requested page."""
 
     def interpolate_index(**parts: str) -> str:
-        parts["scripts"] = lean(parts["scripts"])
+        found = page_of_path(request.path.strip("/")) if request else None
+        parts["scripts"] = lean(parts["scripts"], found is not None and found[0] in chart_pages())
         return interpolate(**parts)
 
     return interpolate_index
