@@ -40,6 +40,8 @@ SPREAD_MIN_SHARE = 0.05
 P1, P3, UNPINNED, INFEASIBLE = "P1", "P3", "unpinned", "infeasible"
 CHECK_MODEL = {P1: "A", P3: "B", UNPINNED: "A"}
 CHECK_NEED = {P1: float(SAFE_MAX), P3: float(MIN_WIDTH), UNPINNED: 1.0}
+FAILURE_LIMIT = 200  # a failed audit stops proving here: the verdict is known
+DETAILED = 50  # failures given exact intervals (two LPs each)
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,8 @@ class Prover:
                     continue
                 self.spreads(check, component, targets, local_anchor)
                 for target in targets:
+                    if len(failures) >= FAILURE_LIMIT:
+                        return failures, blocks
                     failure = self.settle(check, component, int(target))
                     if failure is not None:
                         failures.append(failure)
@@ -210,10 +214,23 @@ def exact_interval(prover: Prover, check: str, component: System, target: int) -
     return interval
 
 
-def failure_detail(failure: Failure, relations: Relations, prover: Prover, blocks) -> dict:
-    """Return a failure with the cell's key and its LP intervals under models A (and B)."""
-    if failure.check == INFEASIBLE:
-        return {"check": INFEASIBLE, "cell": relations.cell_key(failure.cell)}
+def failure_details(failures: list[Failure], relations: Relations, prover: Prover, blocks):
+    """Return the failures as dicts, the first DETAILED with their exact intervals."""
+    return [
+        failure_detail(f, relations, prover, blocks, i < DETAILED) for i, f in enumerate(failures)
+    ]
+
+
+def failure_detail(
+    failure: Failure, relations: Relations, prover: Prover, blocks, intervals: bool
+) -> dict:
+    """Return a failure with the cell's key and (`intervals`) its LP intervals under A (and B)."""
+    if failure.check == INFEASIBLE or not intervals:
+        return {
+            "check": failure.check,
+            "cell": relations.cell_key(failure.cell),
+            "cell_index": failure.cell,
+        }
     component = next(b for b in blocks if failure.cell in b.cells)
     target = int(np.flatnonzero(component.cells == failure.cell)[0])
     out = {
@@ -297,7 +314,7 @@ def audit(cells: pl.DataFrame, relations: Relations) -> AuditReport:
     prover = Prover(relations.n_cells, small)
     system = attacker.attacker_system(relations, truth, hidden)
     lp_failures, blocks = prover.prove(system, wanted, truth)
-    failures += [failure_detail(f, relations, prover, blocks) for f in lp_failures]
+    failures += failure_details(lp_failures, relations, prover, blocks)
     return report("build", relations, status, prover, blocks, wanted, failures, start)
 
 
@@ -326,7 +343,7 @@ def audit_release(release_dir: Path | str) -> AuditReport:
     system = attacker.attacker_system(relations, known, hidden)
     anchor = feasible_point(prover, system, relations.n_cells)
     lp_failures, blocks = prover.prove(system, wanted, anchor)
-    failures += [failure_detail(f, relations, prover, blocks) for f in lp_failures]
+    failures += failure_details(lp_failures, relations, prover, blocks)
     if (directory / "rates.parquet").exists():
         failures += rate_failures(pl.read_parquet(directory / "rates.parquet"), cells)
     else:
