@@ -417,9 +417,7 @@ def fixture_app(fixture_release_dir):
     from dashboard.settings import Settings
 
     return create_app(
-        Settings(
-            release_dir=fixture_release_dir, geojson_path=GEOJSON, compress=False, **UNBOUNDED
-        )
+        Settings(release_dir=fixture_release_dir, geojson_path=GEOJSON, compress=False, **UNBOUNDED)
     )
 
 
