@@ -115,9 +115,18 @@ def test_every_cell_key_is_unique(cells):
     ],
 )
 def test_measure_hierarchy_adds_up_everywhere(cells, total, parts):
-    wide = totals(cells).drop_nulls(total)
+    wide = totals(cells).drop_nulls([total, *parts])  # wherever the table design has the parts
     assert wide.height > 0
     assert (wide[total] == wide.select(pl.sum_horizontal(parts))[:, 0]).all()
+
+
+def test_table_design_keeps_placement_and_case_by_year_only_statewide(cells):
+    window_only = cells.filter(pl.col("measure").is_in(domain.WINDOW_ONLY_MEASURES))
+    by_year = window_only.filter(pl.col("period") != domain.WINDOW)
+    assert set(by_year["geo_level"]) == {"state"}
+    assert {"county", "region", "peer_group"} <= set(window_only["geo_level"])
+    kept = cells.filter(pl.col("measure").is_in(["reports", "youth", "confirmed", "at_risk"]))
+    assert "county" in set(kept.filter(pl.col("period") != domain.WINDOW)["geo_level"])
 
 
 def test_reports_total_matches_extract(cells):
