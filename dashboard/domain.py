@@ -136,7 +136,7 @@ BREAKDOWNS: dict[str, tuple[str, ...]] = {
     "sex": SEXES,
     "race_ethnicity": RACE_ETHNICITIES,
 }
-# Measures published statewide by demographic breakdown (never by county: see disclosure.md).
+# Measures published statewide by demographic breakdown (never by county: see docs/disclosure-control.md, rule 6).
 BREAKDOWN_MEASURES: tuple[str, ...] = ("reports", "youth", "confirmed", "at_risk")
 CATEGORY_LABELS = {
     "all": "All",

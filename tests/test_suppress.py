@@ -1,6 +1,6 @@
 """Suppression on adversarial tables: each attack works on primary-only suppression and fails after.
 
-Every fixture is a case from disclosure.md or the CalHHS DDG. For each, the test shows the
+Every fixture is a case from docs/disclosure-control.md or the CalHHS DDG. For each, the test shows the
 attack that succeeds when only the 1-10 cells are hidden (the LP audit fails, and where the
 attack is plain subtraction, subtraction recovers the exact value), then that suppress()
 protects it: the audit passes and no subtraction recovers a hidden cell.
