@@ -33,7 +33,7 @@ from dashboard.disclosure.checks import (
 )
 from dashboard.disclosure.relations import Relations, derive_relations
 from dashboard.disclosure.report import AuditReport, interval_json
-from dashboard.disclosure.weights import cell_weights, tier_names
+from dashboard.disclosure.weights import WEIGHT, tier_names
 
 SPREAD_MIN_SETTLED = 3  # a shared LP costs about as much as two or three per-cell LPs
 SPREAD_MIN_SHARE = 0.05
@@ -269,7 +269,7 @@ def report(
     counted = hidden | (status == domain.PUBLISHED)
     tiers = tier_names(relations.keys, relations.window)
     names, counts = np.unique(tiers[hidden], return_counts=True)
-    weights = cell_weights(relations.keys, relations.window)
+    weights = np.array([WEIGHT[name] for name in tiers])
     empty = np.zeros(0, dtype=np.int64)
     return AuditReport(
         passed=not failures,
@@ -280,7 +280,7 @@ def report(
         n_not_opted_in=int((status == domain.NOT_OPTED_IN).sum()),
         share_cells_hidden=share(hidden.sum(), counted.sum()),
         hidden_by_tier={str(n): int(c) for n, c in zip(names, counts, strict=True)},
-        weighted_loss=round(float(np.floor(weights[hidden]).sum()), 6),
+        weighted_loss=float(weights[hidden].sum()),
         narrowest_p1_max=narrowest(prover, P1, wanted.get(P1, empty)),
         narrowest_p3_width=narrowest(prover, P3, wanted.get(P3, empty)),
         narrowest_hidden_width=narrowest(prover, UNPINNED, np.flatnonzero(hidden)),

@@ -134,8 +134,8 @@ def linked_to(relations: Relations, cell: int) -> np.ndarray:
 
 def same_period(relations: Relations, cell: int) -> np.ndarray:
     """Return, per cell, whether it is in `cell`'s period or the whole window (a small LP)."""
-    periods = relations.keys["period"]
-    return periods.is_in([periods[cell], relations.window]).to_numpy()
+    periods = relations.periods
+    return (periods == periods[cell]) | (periods == relations.window)
 
 
 def direction(

@@ -154,7 +154,6 @@ def lower_bound(relations: Relations, problem: Problem) -> float:
     relation, the other hidden cells can absorb its rise to 11 (a capacity cut: a cell on the
     same side can fall at most to 1, one on the other side can rise freely).
     """
-    matrix = relations.matrix.tocsr()
     movable = problem.movable
     rows, cols, data, rhs = [], [], [], []
     for r in range(relations.n_relations):
@@ -177,7 +176,6 @@ def lower_bound(relations: Relations, problem: Problem) -> float:
                 cols += others.tolist()
                 data += np.minimum(room, need).tolist()
                 rhs.append(need)
-    del matrix
     a_ub = -sparse.csr_array((data, (rows, cols)), shape=(len(rhs), relations.n_cells))
     low = np.where(problem.forced, 1.0, 0.0)
     high = np.where(movable, 1.0, 0.0)

@@ -77,6 +77,11 @@ class Relations:
         return labels[self.n_relations :]
 
     @cached_property
+    def periods(self) -> np.ndarray:
+        """Return each cell's period as a numpy array (for fast masks)."""
+        return self.keys["period"].to_numpy()
+
+    @cached_property
     def window(self) -> str:
         """Return the period that sums the others (the totals of the time relations)."""
         time = np.flatnonzero(self.kinds == "time")
