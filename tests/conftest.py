@@ -393,7 +393,7 @@ def controls(layout) -> dict[str, tuple[str, list[str]]]:
     found = {}
     for node in walk(layout):
         props = node["props"]
-        if "data-control" not in props:
+        if "data-control" not in props and "data-holds" not in props:  # a control, or a holder
             continue
         options = [
             n["props"].get("value", n["props"].get("data-option"))
