@@ -19,10 +19,33 @@
     }
   }
 
+  // The address of the view on screen pinned to its release (the page's release line names it),
+  // so a shared link keeps showing these figures after a newer release.
+  function pinnedUrl() {
+    var line = document.querySelector("[data-release-id]");
+    var url = new URL(window.location.href);
+    if (line && !url.searchParams.get("release")) {
+      url.searchParams.set("release", line.getAttribute("data-release-id"));
+    }
+    return url.href;
+  }
+
+  // On an earlier release's page, the link to the same view in the current release follows the
+  // view (a control change moves the address without re-rendering the notice).
+  function followCurrentView() {
+    var link = document.querySelector("a[data-current-view]");
+    if (link) {
+      var url = new URL(window.location.href);
+      url.searchParams.delete("release");
+      link.setAttribute("href", url.pathname + url.search);
+    }
+  }
+  window.addEventListener("csec-url", followCurrentView);
+
   // Copy the address of the view on screen; where the clipboard is not available (plain http),
   // show the link selected for the reader to copy.
   function copyLink() {
-    var url = window.location.href;
+    var url = pinnedUrl();
     function showSelected() {
       var field = document.getElementById("share-url");
       if (field) {
@@ -126,9 +149,9 @@
     }
     var path = window.location.pathname;
     var brand = document.querySelector("a.brand");
-    var home = brand ? brand.getAttribute("href") : "/"; // the overview, under any base path
+    var home = brand ? brand.getAttribute("href").split("?")[0] : "/"; // under any base path
     nav.querySelectorAll("a").forEach(function (a) {
-      var href = a.getAttribute("href");
+      var href = (a.getAttribute("href") || "").split("?")[0]; // links carry a pinned release
       var current = href === home ? path === home : path === href || path.indexOf(href + "/") === 0;
       if (current) {
         a.setAttribute("aria-current", "page");

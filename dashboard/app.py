@@ -13,7 +13,7 @@ from dashboard import charts, pages, urlstate
 from dashboard import server as serving
 from dashboard.cache import init_cache
 from dashboard.components import shell
-from dashboard.data import boundaries, bundle, release
+from dashboard.data import boundaries, bundle, history, release
 from dashboard.settings import ROOT, Settings
 
 ASSETS = ROOT / "assets"
@@ -47,39 +47,60 @@ def is_page(path: str) -> bool:
     )
 
 
+def kept_release(release_id: str) -> release.Release:
+    """Return a kept release by the id a download link names, or abort with 404."""
+    try:
+        return history.current().load(release_id)
+    except release.ReleaseError:
+        abort(404, f"no kept release {release_id[:40]!r} (the downloads page lists them)")
+
+
+def release_download(rel: release.Release, name: str) -> Response:
+    """Return a file of a release (or its zip, or SHA256SUMS) as a download; 404 if none."""
+    if name == bundle.zip_name(rel):
+        return Response(
+            bundle.release_zip(rel),
+            mimetype="application/zip",
+            headers={"Content-Disposition": f"attachment; filename={name}"},
+        )
+    if name == "SHA256SUMS":
+        return Response(  # octet-stream: browsers add ".txt" to a text/plain download
+            bundle.sha256sums(rel),
+            mimetype="application/octet-stream",
+            headers={"Content-Disposition": "attachment; filename=SHA256SUMS"},
+        )
+    served = bundle.served_files(rel)
+    if name not in served:
+        abort(404)
+    return send_file(
+        rel.directory / name, mimetype=served[name], as_attachment=True, download_name=name
+    )
+
+
 def register_routes(server: Flask) -> None:
-    """Add the download routes: release files, the zip, SHA256SUMS, chart CSVs."""
+    """Add the download routes: release files (current or pinned by id), the zip, SHA256SUMS,
+    chart CSVs."""
 
     @server.route(urlstate.RELEASE_FILE)
     def release_file(name: str):
-        rel = release.current()
-        if name == bundle.zip_name(rel):
-            return Response(
-                bundle.release_zip(rel),
-                mimetype="application/zip",
-                headers={"Content-Disposition": f"attachment; filename={name}"},
-            )
-        if name == "SHA256SUMS":
-            return Response(  # octet-stream: browsers add ".txt" to a text/plain download
-                bundle.sha256sums(rel),
-                mimetype="application/octet-stream",
-                headers={"Content-Disposition": "attachment; filename=SHA256SUMS"},
-            )
-        served = bundle.served_files(rel)
-        if name not in served:
-            abort(404)
-        return send_file(
-            rel.directory / name, mimetype=served[name], as_attachment=True, download_name=name
-        )
+        return release_download(release.latest(), name)
+
+    @server.route(urlstate.PINNED_FILE)
+    def pinned_file(release_id: str, name: str):
+        return release_download(kept_release(release_id), name)
 
     @server.route(urlstate.CHART_CSV)
     def chart_csv(chart_id: str):
         if chart_id not in charts.CHARTS:
             abort(404)
         page = charts.CHARTS[chart_id][0]
-        view = urlstate.parse(page, request.args.to_dict(), release.current().geos)
+        query = request.args.to_dict()
+        if query.get(urlstate.RELEASE, "").strip():
+            kept_release(query[urlstate.RELEASE].strip().lower())  # 404 unless kept
+        view = urlstate.parse(page, query, release.latest().geos, history.current().sfys())
+        pages.common.show(view)
         chart = charts.render(chart_id, view)
-        name = chart_id + "".join(f"-{v}" for v in view.values.values()).replace(":", "-")
+        name = chart_id + "".join(f"-{v}" for v in view.values.values() if v).replace(":", "-")
         return Response(
             chart.csv,
             mimetype="text/csv",
@@ -118,6 +139,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     """Return the dashboard app; raise ReleaseError (refuse to start) if the release is not sound."""
     settings = settings or Settings.from_env()
     rel = release.load(Path(settings.release_dir))
+    history.history(Path(settings.release_dir), Path(settings.history_dir))  # a bad index: refuse
     boundaries.load(Path(settings.geojson_path), tuple(c.fips for c in rel.geos.counties))
     app = dash.Dash(
         __name__,
@@ -139,6 +161,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     app.index_string = INDEX
     app.server.config.update(
         CSEC_RELEASE_DIR=str(settings.release_dir),
+        CSEC_HISTORY_DIR=str(settings.history_dir),
         CSEC_GEOJSON=str(settings.geojson_path),
         CSEC_BASE_PATH=settings.base_path,
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
@@ -147,7 +170,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     init_cache(app.server, settings, rel.release_id)
     with app.server.app_context():  # links in the layouts carry the base path
         pages.register_all(app)
-        app.layout = shell.layout(rel.release_id)
+        app.layout = shell.layout()
     serving.install(app, settings, rel)
     register_routes(app.server)
     if settings.debug:

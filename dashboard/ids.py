@@ -5,6 +5,10 @@ from __future__ import annotations
 # Shell
 MAIN = "main"
 NAV = "site-nav"
+BRAND = "site-brand"
+RELEASE_NOTICE = "release-notice"  # "Newer figures are available" on an earlier release's pages
+RELEASE_LINE = "release-line"  # the shown release's id and dates, on every page
+CURRENT_VIEW = "current-view"  # the link to the same view in the current release
 PAGES_LOCATION = "_pages_location"  # Dash pages' own dcc.Location
 
 # Controls (each carries its current value in its `data-value` prop)
@@ -93,8 +97,19 @@ def heading(chart: str) -> str:
     return f"{chart}-heading"
 
 
-# Page -> URL parameter -> control id (the order of parameters is urlstate.PAGE_PARAMS).
-CONTROLS: dict[str, dict[str, str]] = {
+def shell_link(page: str) -> str:
+    """Return the id of a shell link to a page (navigation and footer; they follow the release)."""
+    return f"shell-link-{page}"
+
+
+def release_holder(page: str) -> str:
+    """Return the id of the hidden element carrying a page's release (its controls' last input)."""
+    return f"{page}-release"
+
+
+# Page -> URL parameter -> control id (the order of parameters is urlstate.PAGE_PARAMS). The
+# release is the last input of every page with controls: a hidden holder, not a control.
+_CONTROLS: dict[str, dict[str, str]] = {
     "home": {"sfy": HOME_SFY},
     "funnel": {"geo": FUNNEL_GEO, "sfy": FUNNEL_SFY, "show": FUNNEL_SHOW},
     "placement": {
@@ -106,4 +121,7 @@ CONTROLS: dict[str, dict[str, str]] = {
     "map": {"view": MAP_VIEW, "measure": MAP_MEASURE, "sfy": MAP_SFY},
     "county": {"county": COUNTY_COUNTY, "measure": COUNTY_MEASURE, "sfy": COUNTY_SFY},
     "downloads": {"table": DOWNLOADS_TABLE},
+}
+CONTROLS: dict[str, dict[str, str]] = {
+    page: {**controls, "release": release_holder(page)} for page, controls in _CONTROLS.items()
 }

@@ -73,6 +73,8 @@ PAGES: tuple[Page, ...] = (
          "The full release: CSV, data dictionary, README, citation and checksums.", ("table",)),
     Page("methodology", "/methodology", "Methodology", "Methodology",
          "Source, definitions, counting rules, suppression and audit, citation."),
+    Page("changes", "/changes", "What changed", None,
+         "What changed since the previous release: figures, fiscal years, counties, methods."),
     Page("not_found", "/404", "Page not found", None, "There is no page at this address.",
          module="not_found_404"),
 )  # fmt: skip

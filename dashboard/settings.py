@@ -129,6 +129,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Directory of the published release the app serves (manifest.json and its files).",
     ),
     Setting(
+        "history_dir",
+        "CSEC_HISTORY_DIR",
+        "data/releases",
+        _path,
+        "Directory of the earlier kept releases (one directory per release id) and their index "
+        "(index.json); without an index the app serves the current release only.",
+    ),
+    Setting(
         "geojson_path",
         "CSEC_GEOJSON",
         "data/geo/ca_counties.geojson",
@@ -292,6 +300,7 @@ class Settings:
     """The parsed settings of one app instance."""
 
     release_dir: Path = field(default_factory=lambda: _path("data/aggregates"))
+    history_dir: Path = field(default_factory=lambda: _path("data/releases"))
     geojson_path: Path = field(default_factory=lambda: _path("data/geo/ca_counties.geojson"))
     cache_type: str = "auto"
     cache_dir: Path = field(default_factory=lambda: Path("/tmp/csec-dashboard-cache"))

@@ -19,12 +19,17 @@ from dashboard.data.geographies import Geographies
 from dashboard.data.queries import METRICS
 
 WINDOW_VALUE = "all"
+RELEASE = "release"  # the parameter pinning a view to a kept release ("" / absent: the current)
+# Release value -> its fiscal years: "" is the current release; a pinned link names a kept id.
+Releases = Mapping[str, tuple[str, ...]]
+CURRENT_ONLY: Releases = {"": domain.SFYS}
 
 # Page key -> entry path, from the page registry: the pages a bare path opens ("/county"
 # opens the county page; the brief, under /county/<county>/brief, has no entry path).
 PAGES: dict[str, str] = {p.key: p.root for p in registry.PAGES if p.entry}
 # Routes of the site that are not pages (the app serves them; links are built below).
-RELEASE_FILE = "/download/release/<name>"
+RELEASE_FILE = "/download/release/<name>"  # the current release's files (links of any age)
+PINNED_FILE = "/download/<release_id>/<name>"  # a kept release's files, by id
 CHART_CSV = "/download/chart/<chart_id>.csv"
 BOUNDARIES = "/geo/ca_counties.geojson"  # map traces reference the county boundaries by URL
 TOPOJSON = "/assets/topojson/"  # plotly's offline base map
@@ -40,6 +45,7 @@ PREVIEW_TABLES = (
     "counties",
     "opt_in_roster",
     "population",
+    "changes",
     "data_dictionary",
 )
 
@@ -66,9 +72,11 @@ PARAMS: dict[str, Param] = {
         Param("breakdown", "breakdown", "race_ethnicity", tuple(domain.BREAKDOWNS)),
         Param("table", "table", "cells", PREVIEW_TABLES),
         Param("county", "county", "alameda"),
+        Param(RELEASE, "release", ""),
     )
 }
-PAGE_PARAMS: dict[str, tuple[str, ...]] = {p.key: p.params for p in registry.PAGES}
+# Every page takes the release last: its controls carry it in a hidden holder (dashboard.ids).
+PAGE_PARAMS: dict[str, tuple[str, ...]] = {p.key: (*p.params, RELEASE) for p in registry.PAGES}
 # page -> parameter carried in the path, not the query
 PATH_PARAMS: dict[str, str] = {p.key: p.path_param for p in registry.PAGES if p.path_param}
 
@@ -89,15 +97,15 @@ class View:
         return tuple((name, self.values[name]) for name in PAGE_PARAMS[self.page])
 
 
-def period(sfy_value: str) -> str:
-    """Return the release period id of an `sfy` value ("all" is the seven-year window)."""
-    return domain.WINDOW if sfy_value == WINDOW_VALUE else sfy_value
+def period(sfy_value: str, sfys: tuple[str, ...] = domain.SFYS) -> str:
+    """Return the period id of an `sfy` value in a release of `sfys` ("all": its whole window)."""
+    return domain.window_of(sfys) if sfy_value == WINDOW_VALUE else sfy_value
 
 
-def _normalize_sfy(raw: str) -> str | None:
+def _normalize_sfy(raw: str, sfys: tuple[str, ...]) -> str | None:
     """Return the canonical `sfy` value of lenient input ("2021", "2021-2022", "SFY 2021-22")."""
     text = raw.strip().lower().removeprefix("sfy").strip()
-    if text in {WINDOW_VALUE, domain.WINDOW.lower()}:
+    if text in {WINDOW_VALUE, domain.window_of(sfys).lower()}:
         return WINDOW_VALUE
     match = re.fullmatch(r"(\d{4})(?:-(\d{2}|\d{4}))?", text)
     if not match:
@@ -107,13 +115,13 @@ def _normalize_sfy(raw: str) -> str | None:
     if end is not None and int(end[-2:]) != (start + 1) % 100:
         return None
     candidate = domain.sfy_of_year_start(start)
-    return candidate if candidate in domain.SFYS else None
+    return candidate if candidate in sfys else None
 
 
-def _normalize(param: Param, raw: str, geos: Geographies) -> str | None:
+def _normalize(param: Param, raw: str, geos: Geographies, sfys: tuple[str, ...]) -> str | None:
     """Return the canonical value of one raw parameter value, or None if it is not valid."""
     if param.name == "sfy":
-        return _normalize_sfy(raw)
+        return _normalize_sfy(raw, sfys)
     if param.name == "geo":
         lowered = raw.strip().lower()
         if lowered in {"state", "ca", "california", domain.STATE_FIPS}:
@@ -133,15 +141,43 @@ def _shown(raw: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _default_words(param: Param) -> str:
+def _default(param: Param, sfys: tuple[str, ...]) -> str:
+    """Return the default value of a parameter in a release of `sfys` (its latest year)."""
+    return sfys[-1] if param.name == "sfy" else param.default
+
+
+def _default_words(param: Param, sfys: tuple[str, ...]) -> str:
     """Return the default of a parameter in words for a notice."""
     if param.name == "sfy":
-        return domain.sfy_label(period(param.default))
+        return domain.sfy_label(sfys[-1])
+    if param.name == RELEASE:
+        return "the current release"
     return param.default.replace("_", " ")
 
 
-def parse(page: str, query: Mapping[str, object], geos: Geographies) -> View:
-    """Return the view of a page from URL parameters, falling back to defaults with notices."""
+def _raw(query: Mapping[str, object], name: str) -> str | None:
+    """Return the raw value of a parameter (the last if repeated), None if absent or blank."""
+    raw = query.get(name)
+    if isinstance(raw, list | tuple):
+        raw = raw[-1] if raw else None
+    return None if raw is None or str(raw).strip() == "" else str(raw)
+
+
+def release_value(raw: str | None, releases: Releases) -> str | None:
+    """Return the canonical release value of a link ("" if absent), None if no kept release."""
+    if raw is None:
+        return ""
+    text = raw.strip().lower()
+    return text if text and text in releases else None
+
+
+def parse(
+    page: str, query: Mapping[str, object], geos: Geographies, releases: Releases = CURRENT_ONLY
+) -> View:
+    """Return the view of a page from URL parameters, falling back to defaults with notices.
+
+    `releases` maps each release a link may name to its fiscal years (the `sfy` choices).
+    """
     names = PAGE_PARAMS.get(page, ())
     values: dict[str, str] = {}
     notices: list[str] = []
@@ -150,29 +186,31 @@ def parse(page: str, query: Mapping[str, object], geos: Geographies) -> View:
             notices.append(
                 f"The link setting '{_shown(key)}' is not used on this page; ignored it."
             )
+    chosen = release_value(_raw(query, RELEASE), releases)
+    sfys = releases.get(chosen or "", domain.SFYS)
     for name in names:
         param = PARAMS[name]
-        raw = query.get(name)
-        if isinstance(raw, list | tuple):
-            raw = raw[-1] if raw else None
-        if raw is None or str(raw).strip() == "":
-            values[name] = param.default
+        raw = _raw(query, name)
+        if raw is None:
+            values[name] = _default(param, sfys)
             continue
-        canonical = _normalize(param, str(raw), geos)
+        canonical = chosen if name == RELEASE else _normalize(param, raw, geos, sfys)
         if canonical is None:
             notices.append(
                 f"'{_shown(raw)}' is not a {param.words} this dashboard knows; "
-                f"showing {_default_words(param)} instead."
+                f"showing {_default_words(param, sfys)} instead."
             )
-            canonical = param.default
+            canonical = _default(param, sfys)
         values[name] = canonical
     return View(page, values, tuple(notices))
 
 
-def from_controls(page: str, control_values: list | tuple, geos: Geographies) -> View:
+def from_controls(
+    page: str, control_values: list | tuple, geos: Geographies, releases: Releases = CURRENT_ONLY
+) -> View:
     """Return the view of a page from its controls' values, in PAGE_PARAMS order."""
     names = PAGE_PARAMS[page]
-    return parse(page, dict(zip(names, control_values, strict=True)), geos)
+    return parse(page, dict(zip(names, control_values, strict=True)), geos, releases)
 
 
 def search(page: str, values: Mapping[str, str]) -> str:
@@ -221,9 +259,11 @@ def dash_path(page: registry.Page) -> str:
     return page.root if page.entry else site_path(page.key)
 
 
-def release_file(name: str) -> str:
-    """Return the link of a file of the release (or the zip, or SHA256SUMS)."""
-    return url(RELEASE_FILE.replace("<name>", quote(name, safe="")))
+def release_file(name: str, release_id: str = "") -> str:
+    """Return the link of a file of a release (or its zip, or SHA256SUMS): pinned to the
+    release by id, or (no id) of whichever release is current."""
+    template = PINNED_FILE.replace("<release_id>", release_id) if release_id else RELEASE_FILE
+    return url(template.replace("<name>", quote(name, safe="")))
 
 
 def chart_csv(chart_id: str, page: str, values: Mapping[str, str]) -> str:

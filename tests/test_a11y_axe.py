@@ -95,6 +95,7 @@ STATES = [
     ("brief", "/county/sonoma/brief", None),
     ("downloads", "/downloads", None),
     ("methodology", "/methodology", None),
+    ("changes", "/changes", _open_tables),
     ("not-found", "/no-such-page", None),
 ]
 

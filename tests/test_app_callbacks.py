@@ -53,8 +53,9 @@ def test_every_page_renders_with_a_heading(dash_client, path):
 def test_unknown_page_is_a_404_page_that_suggests_every_page(dash_client):
     layout = dash_client.page("/no-such-page")
     assert "Page not found" in _text(layout)
-    main = [n for n in walk(layout) if n["type"] == "Link"]
-    assert [n["props"]["href"] for n in main] == [urlstate.PAGES[p.key] for p in registry.NAV]
+    main = [n["props"]["href"] for n in walk(layout) if n["type"] == "Link"]
+    nav = [urlstate.PAGES[p.key] for p in registry.NAV]
+    assert main == [*nav, urlstate.page_url("changes")]  # the pages, then the release's notes
     assert dash_client.client.get("/no-such-page").status_code == 404
     for path in [*PAGES, "/county", "/county/06003"]:
         assert dash_client.client.get(path).status_code == 200, path
@@ -125,32 +126,32 @@ def test_a_page_arrives_complete_as_its_callbacks_would_draw_it(dash_client, pat
 
 def test_url_sync_writes_canonical_query(dash_client):
     dep = dash_client.dep_for(ids.url("funnel"))
-    response = dash_client.call(dep, ["county:alpine", "2021-22", "rate"])
+    response = dash_client.call(dep, ["county:alpine", "2021-22", "rate", ""])
     assert response[ids.url("funnel")]["data"] == {
         "path": "/funnel",
         "search": "?geo=county:alpine&show=rate",
     }
     dep = dash_client.dep_for(ids.url("county"))
-    response = dash_client.call(dep, ["fresno", "reports_per_100k", "all"])
+    response = dash_client.call(dep, ["fresno", "reports_per_100k", "all", ""])
     assert response[ids.url("county")]["data"] == {"path": "/county/fresno", "search": "?sfy=all"}
 
 
 def test_junk_control_values_fall_back_to_defaults(dash_client):
     dep = dash_client.dep_for(ids.graph(ids.MAP_MAP))
-    response = dash_client.call(dep, ["<img>", None, "9999"])
+    response = dash_client.call(dep, ["<img>", None, "9999", None])
     assert "CSE reports per 100,000 residents" in _text(response[ids.summary(ids.MAP_MAP)])
 
 
 def test_map_click_opens_the_county_page(dash_client):
     dep = dash_client.dep_for(ids.MAP_NAV)
-    response = dash_client.call(dep, [{"points": [{"location": "06019"}]}])
+    response = dash_client.call(dep, [{"points": [{"location": "06019"}]}, ""])
     assert response[ids.MAP_NAV]["href"] == "/county/fresno"
-    assert dash_client.call(dep, [{"points": [{}]}]) == {}
+    assert dash_client.call(dep, [{"points": [{}]}, ""]) == {}
 
 
 def test_chart_csv_is_what_the_chart_shows(dash_client):
     dep = dash_client.dep_for(ids.graph(ids.FUNNEL_STAGES))
-    response = dash_client.call(dep, ["county:fresno", "2019-20", "count"])
+    response = dash_client.call(dep, ["county:fresno", "2019-20", "count", ""])
     href = response[ids.csv(ids.FUNNEL_STAGES)]["href"]
     assert href == "/download/chart/funnel-stages.csv?geo=county:fresno&sfy=2019-20"
     csv = dash_client.client.get(href)

@@ -210,7 +210,8 @@ def test_copy_link_gives_the_url_of_the_view_on_screen(duo):
     _open(duo, "/funnel?show=rate")
     Select(duo.find_element("#funnel-sfy")).select_by_value("2019-20")
     WebDriverWait(duo.driver, 10).until(lambda d: "sfy=2019-20" in d.current_url)
-    url = duo.driver.current_url
+    release_id = duo.find_element("#release-line").get_attribute("data-release-id")
+    url = duo.driver.current_url + f"&release={release_id}"  # pinned to the release on screen
     status = duo.find_element("#share-status")
     duo.find_element("#share-button").click()  # loopback is a secure context: the clipboard
     WebDriverWait(duo.driver, 5).until(lambda d: status.text == f"Link copied: {url}")

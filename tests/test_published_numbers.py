@@ -188,7 +188,7 @@ def test_suppressed_counties_are_not_in_the_value_trace(checked, real_app):
 
     _, client, _ = checked
     dep = client.dep_for("map-map-graph")
-    figure = client.call(dep, ["measure", "reports", "2015-16"])["map-map-graph"]["figure"]
+    figure = client.call(dep, ["measure", "reports", "2015-16", ""])["map-map-graph"]["figure"]
     value_traces = [
         t
         for t in figure["data"]

@@ -118,8 +118,13 @@ def test_long_junk_is_shortened_in_the_notice(geos):
 
 
 def test_from_controls_revalidates_browser_values(geos):
-    view = urlstate.from_controls("map", ("roster", "nonsense", "2016-17"), geos)
-    assert view.values == {"view": "roster", "measure": "reports_per_100k", "sfy": "2016-17"}
+    view = urlstate.from_controls("map", ("roster", "nonsense", "2016-17", ""), geos)
+    assert view.values == {
+        "view": "roster",
+        "measure": "reports_per_100k",
+        "sfy": "2016-17",
+        "release": "",
+    }
     assert view.notices
 
 
@@ -132,3 +137,43 @@ def test_full_query_keeps_path_parameters(geos):
 def test_period_maps_all_to_the_window():
     assert urlstate.period("all") == domain.WINDOW
     assert urlstate.period("2015-16") == "2015-16"
+
+
+EARLIER = "0123456789ab"
+KEPT = {"": domain.SFYS, EARLIER: domain.SFYS[:-1]}
+
+
+def test_a_kept_release_is_pinned_and_current_is_the_default(geos):
+    assert urlstate.parse("home", {}, geos, KEPT)["release"] == ""
+    view = urlstate.parse("funnel", {"release": EARLIER.upper(), "show": "rate"}, geos, KEPT)
+    assert view.notices == ()
+    assert view["release"] == EARLIER
+    assert urlstate.href("funnel", view.values) == (
+        f"/funnel?sfy={domain.SFYS[-2]}&show=rate&release={EARLIER}"
+    )
+    assert urlstate.href("funnel", view.values, release="").endswith("show=rate")
+
+
+@pytest.mark.parametrize("raw", ["abcdefabcdef", "../x", "0123456789ab0", " ", "<b>"])
+def test_an_unknown_release_is_the_current_one_with_a_notice(raw, geos):
+    view = urlstate.parse("home", {"release": raw}, geos, KEPT)
+    assert view["release"] == ""
+    assert len(view.notices) == (0 if raw.strip() == "" else 1)
+    assert urlstate.search("home", view.values) == ""
+
+
+def test_the_years_of_a_view_are_those_of_its_release(geos):
+    earlier = urlstate.parse("home", {"release": EARLIER}, geos, KEPT)
+    assert earlier["sfy"] == domain.SFYS[-2]  # the latest year of that release
+    later_year = urlstate.parse("home", {"release": EARLIER, "sfy": domain.SFYS[-1]}, geos, KEPT)
+    assert later_year["sfy"] == domain.SFYS[-2] and later_year.notices
+    window = domain.window_of(domain.SFYS[:-1])
+    assert urlstate.parse("home", {"release": EARLIER, "sfy": window}, geos, KEPT)["sfy"] == "all"
+    assert urlstate.period("all", domain.SFYS[:-1]) == window
+    assert urlstate.parse("home", {"sfy": domain.SFYS[-1]}, geos, KEPT).notices == ()
+
+
+def test_release_files_are_pinned_by_id_or_current():
+    assert urlstate.release_file("cells.csv") == "/download/release/cells.csv"
+    assert urlstate.release_file("cells.csv", EARLIER) == f"/download/{EARLIER}/cells.csv"
+    assert urlstate.release_file("a b.csv", EARLIER) == f"/download/{EARLIER}/a%20b.csv"

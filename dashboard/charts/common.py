@@ -45,8 +45,10 @@ CAVEAT = "Identification is not prevalence: who came to the attention of child w
 
 
 def permalink(release: Release, view: urlstate.View) -> str:
-    """Return the public address of a view (the release's URL, then the view's path)."""
-    path = urlstate.site_path(view.page, view.values) + urlstate.search(view.page, view.values)
+    """Return the public address of a view, pinned to its release (the release's URL, then the
+    view's path and query)."""
+    values = {**view.values, urlstate.RELEASE: release.release_id}
+    path = urlstate.site_path(view.page, values) + urlstate.search(view.page, values)
     return release.url.rstrip("/") + path
 
 
@@ -92,9 +94,9 @@ def geo_of(release: Release, view: urlstate.View) -> Geo:
     return release.geos.resolve(view["geo"]) or release.geos.by_key["state"]
 
 
-def period_of(view: urlstate.View) -> str:
-    """Return the release period of a view's `sfy` value."""
-    return urlstate.period(view["sfy"])
+def period_of(release: Release, view: urlstate.View) -> str:
+    """Return the release period of a view's `sfy` value ("all": the release's whole window)."""
+    return urlstate.period(view["sfy"], release.sfys)
 
 
 def when(period: str) -> str:
@@ -104,7 +106,7 @@ def when(period: str) -> str:
 
 def empty_message(noun: str, geo: Geo, period: str) -> str:
     """Return the empty state of a geography that had not opted in."""
-    during = "in" if period in domain.SFYS else "at any time in"
+    during = "at any time in" if domain.is_window(period) else "in"
     if geo.level == "region":
         subject = f"no county in the {geo.name} region was"
     elif geo.level == "peer_group":
@@ -135,12 +137,12 @@ def export_frame(frame: pl.DataFrame, geo: Geo, unit: str, metric_column: str) -
     )
 
 
-def series_table(frame: pl.DataFrame, unit: str) -> tuple[tuple, tuple]:
+def series_table(frame: pl.DataFrame, unit: str, sfys: tuple[str, ...]) -> tuple[tuple, tuple]:
     """Return columns and rows of a series frame: one row per SFY, one column per series."""
     labels = list(dict.fromkeys(frame["label"].to_list()))
     columns = (("State fiscal year", False), *((label, True) for label in labels))
     rows = []
-    for period in domain.SFYS:
+    for period in sfys:
         part = frame.filter(pl.col("period") == period)
         cells = {
             r["label"]: text.cell_text(r["value"], r["status"], unit)

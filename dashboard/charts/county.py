@@ -50,13 +50,13 @@ def benchmark_trend(ctx: Context, view: urlstate.View) -> ChartView:
     if unit == "count":
         fig = trend.small_multiples(frame, title, unit, source, axis)
         lead = text.standing(county.label, own, None, None, unit)
-        columns, rows = series_table(frame, unit)
+        columns, rows = series_table(frame, unit, ctx.release.sfys)
     else:
         band = queries.peer_band(release, metric, county.id)
         frame = frame.filter(pl.col("series") != "peer_group")  # the band stands for the peers
         fig = trend.trend(frame, title, unit, source, band=band)
         lead = text.standing(county.label, own, band, state, unit)
-        columns, rows = series_table(frame, unit)
+        columns, rows = series_table(frame, unit, ctx.release.sfys)
         columns += (("Peers: median (middle half)", True),)
         rows = tuple(
             (*row, band_text({**b, "unit": unit, **{f"peer_{k}": b[k] for k in BAND}}))
@@ -87,7 +87,7 @@ def benchmark_trend(ctx: Context, view: urlstate.View) -> ChartView:
 
 def benchmark_table(ctx: Context, view: urlstate.View) -> ChartView:
     """Return every measure and rate for the county, peer group, region, state and the rank."""
-    release, period = ctx.release, period_of(view)
+    release, period = ctx.release, period_of(ctx.release, view)
     county = county_of(ctx, view)
     frame = queries.benchmark_table(release, county.id, period)
     geos = queries.benchmark_geos(release, county.id)

@@ -61,7 +61,7 @@ def stages_view(ctx: Context, geo: Geo, period: str) -> ChartView:
 
 def stages(ctx: Context, view: urlstate.View) -> ChartView:
     """Return the funnel chart of the funnel page."""
-    return stages_view(ctx, geo_of(ctx.release, view), period_of(view))
+    return stages_view(ctx, geo_of(ctx.release, view), period_of(ctx.release, view))
 
 
 def series_view(
@@ -71,11 +71,11 @@ def series_view(
     release = ctx.release
     frame = queries.series(release, metrics, geo.level, geo.id)
     source = figure_source(release, "rates" if unit != "count" else "cells")
-    fig = trend.trend(frame, title, unit, source, empty_message(noun, geo, domain.WINDOW))
-    columns, rows = series_table(frame, unit)
+    fig = trend.trend(frame, title, unit, source, empty_message(noun, geo, ctx.release.window))
+    columns, rows = series_table(frame, unit, ctx.release.sfys)
     summary = text.series_summary(frame, unit, title)
     if all(s == domain.NOT_OPTED_IN for s in frame["status"]):
-        summary = empty_message(noun, geo, domain.WINDOW)
+        summary = empty_message(noun, geo, ctx.release.window)
     export = export_frame(frame, geo, unit, "series")
     return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export, ctx.release))
 

@@ -28,7 +28,7 @@ def county_link(name: str, fips: str, release) -> dict:
 
 def metric_map(ctx: Context, view: urlstate.View) -> ChartView:
     """Return the choropleth of one measure or rate for the chosen period."""
-    release, metric, period = ctx.release, view["measure"], period_of(view)
+    release, metric, period = ctx.release, view["measure"], period_of(ctx.release, view)
     unit, label = queries.metric_unit(metric), queries.metric_label(metric)
     frame = queries.county_values(release, metric, period)
     title = f"{label}, by county, {when(period)}"
@@ -61,7 +61,7 @@ def metric_map(ctx: Context, view: urlstate.View) -> ChartView:
 
 def roster_map(ctx: Context, view: urlstate.View) -> ChartView:
     """Return the opt-in roster map: who had opted in, coloured by first year (illustrative)."""
-    release, period = ctx.release, period_of(view)
+    release, period = ctx.release, period_of(ctx.release, view)
     frame = queries.roster(release, period)
     title = f"Counties in the Opt-In CSEC Program, {when(period)}, by first year (illustrative)"
     source = figure_source(release, "opt_in_roster")
@@ -76,12 +76,12 @@ def roster_map(ctx: Context, view: urlstate.View) -> ChartView:
             county_link(r["name"], r["fips"], release),
             domain.sfy_label(r["first_sfy"])
             if r["first_sfy"]
-            else "Not by " + when(domain.SFYS[-1]),
+            else "Not by " + when(release.sfys[-1]),
             "Yes" if r["opted_in"] else "No",
         )
         for r in frame.iter_rows(named=True)
     )
-    summary = text.roster_summary(frame, when(period))
+    summary = text.roster_summary(frame, when(period), when(release.sfys[-1]))
     export = frame.select(
         county_fips="fips",
         county_name="name",

@@ -37,7 +37,7 @@ class Stat:
 
 def funnel(ctx: Context, view: urlstate.View) -> ChartView:
     """Return the statewide funnel for the chosen period."""
-    return stages_view(ctx, ctx.release.geos.by_key["state"], period_of(view))
+    return stages_view(ctx, ctx.release.geos.by_key["state"], period_of(ctx.release, view))
 
 
 def trend(ctx: Context, view: urlstate.View) -> ChartView:
@@ -46,7 +46,7 @@ def trend(ctx: Context, view: urlstate.View) -> ChartView:
     state = release.geos.by_key["state"]
     frame = queries.series(release, TREND_METRICS, "state", domain.STATE_FIPS)
     units = {queries.metric_label(m): queries.metric_unit(m) for m in TREND_METRICS}
-    counties = {p: queries.opted_in_count(release, p) for p in domain.SFYS}
+    counties = {p: queries.opted_in_count(release, p) for p in release.sfys}
     title = "Is it rising? Reports and young people identified, California, counts and rates"
     source = figure_source(release, "cells", "rates", "opt_in_roster", view=view)
     fig = trend_figure.small_multiples(
@@ -67,9 +67,9 @@ def trend(ctx: Context, view: urlstate.View) -> ChartView:
             ),
             str(counties[period]),
         )
-        for i, period in enumerate(domain.SFYS)
+        for i, period in enumerate(release.sfys)
     )
-    first, last = domain.SFYS[0], domain.SFYS[-1]
+    first, last = release.sfys[0], release.sfys[-1]
     lead = (
         "Statewide, reports went "
         + text.change(parts[queries.metric_label("reports")], "count").split(" (")[0]
@@ -116,9 +116,9 @@ def _stat(release, metric: str, period: str, detail_rate: str | None = None) -> 
 def stats(ctx: Context, view: urlstate.View) -> tuple[Stat, ...]:
     """Return the statewide headline figures for the chosen period."""
     release = ctx.release
-    period = period_of(view)
+    period = period_of(ctx.release, view)
     opted = queries.opted_in_count(release, period)
-    during = "in" if period in domain.SFYS else "at some time in"
+    during = "at some time in" if domain.is_window(period) else "in"
     counties = len(release.geos.counties)
     return (
         _stat(release, "reports", period, "reports_per_100k"),

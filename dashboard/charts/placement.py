@@ -54,7 +54,7 @@ def _categories_view(
 
 def context(ctx: Context, view: urlstate.View) -> ChartView:
     """Return confirmed young people by placement context at identification."""
-    geo, period = geo_of(ctx.release, view), period_of(view)
+    geo, period = geo_of(ctx.release, view), period_of(ctx.release, view)
     frame = queries.categories(ctx.release, queries.PLACEMENT, geo.level, geo.id, period)
     title = f"Young people with confirmed CSE by placement context: {geo.label}, {when(period)}"
     return _categories_view(ctx, frame, geo, period, title, "young people", "Young people")
@@ -62,7 +62,7 @@ def context(ctx: Context, view: urlstate.View) -> ChartView:
 
 def case(ctx: Context, view: urlstate.View) -> ChartView:
     """Return young people identified by child-welfare case status."""
-    geo, period = geo_of(ctx.release, view), period_of(view)
+    geo, period = geo_of(ctx.release, view), period_of(ctx.release, view)
     frame = queries.categories(ctx.release, queries.CASE, geo.level, geo.id, period)
     title = f"Young people identified by child-welfare case status: {geo.label}, {when(period)}"
     return _categories_view(ctx, frame, geo, period, title, "young people", "Young people")
@@ -71,7 +71,7 @@ def case(ctx: Context, view: urlstate.View) -> ChartView:
 def demographics(ctx: Context, view: urlstate.View) -> ChartView:
     """Return a statewide demographic breakdown of one group for one period."""
     release = ctx.release
-    period, measure, breakdown = period_of(view), view["group"], view["breakdown"]
+    period, measure, breakdown = period_of(ctx.release, view), view["group"], view["breakdown"]
     frame = queries.demographics(release, measure, breakdown, period)
     label = queries.metric_label(measure)
     noun = domain.MEASURE_BY_ID[measure].unit

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import dash
 from dash import dcc, html
 
@@ -19,15 +21,14 @@ def header() -> html.Header:
             html.Div(
                 className="wrap",
                 children=[
-                    dcc.Link(SITE_NAME, href=urlstate.page_url("home"), className="brand"),
+                    dcc.Link(
+                        SITE_NAME, id=ids.BRAND, href=urlstate.page_url("home"), className="brand"
+                    ),
                     html.Nav(
                         id=ids.NAV,
                         **{"aria-label": "Main"},
                         children=html.Ul(
-                            [
-                                html.Li(dcc.Link(page.nav, href=urlstate.page_url(page.key)))
-                                for page in registry.NAV
-                            ]
+                            [html.Li(shell_link(page.key, "nav")) for page in registry.NAV]
                         ),
                     ),
                 ],
@@ -37,7 +38,49 @@ def header() -> html.Header:
     )
 
 
-def layout(release_id: str) -> html.Div:
+FOOTER_PAGES = ("changes", "methodology", "downloads")
+# The shell is the same for every release; a link that names an earlier release keeps naming
+# it as the reader moves between pages (the navigation and footer links follow the address).
+FOLLOW_RELEASE = """
+function (search) {
+    var found = /[?&]release=([0-9a-fA-F]{12})(?:&|$)/.exec(search || "");
+    var suffix = found ? "?release=" + found[1].toLowerCase() : "";
+    return %s.map(function (href) { return href + suffix; });
+}
+"""
+
+
+def shell_link(page: str, place: str, text: str | None = None) -> dcc.Link:
+    """Return a shell link to a page in a place ("nav", "footer"); its href follows the release
+    of the address."""
+    entry = registry.BY_KEY[page]
+    return dcc.Link(
+        text or entry.nav or entry.title,
+        id=ids.shell_link(f"{place}-{page}"),
+        href=urlstate.page_url(page),
+    )
+
+
+def shell_links() -> tuple[tuple[str, str], ...]:
+    """Return (component id, page) of every shell link: brand, navigation, footer."""
+    return (
+        (ids.BRAND, "home"),
+        *((ids.shell_link(f"nav-{p.key}"), p.key) for p in registry.NAV),
+        *((ids.shell_link(f"footer-{p}"), p) for p in FOOTER_PAGES),
+    )
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    """Make the shell's links carry the release of the address (in the browser, no request)."""
+    links = shell_links()
+    app.clientside_callback(
+        FOLLOW_RELEASE % json.dumps([urlstate.page_url(page) for _, page in links]),
+        [dash.Output(link_id, "href") for link_id, _ in links],
+        dash.Input(ids.PAGES_LOCATION, "search"),
+    )
+
+
+def layout() -> html.Div:
     """Return the app layout around Dash's page container."""
     rel = release.current()
     return html.Div(
@@ -59,17 +102,16 @@ def layout(release_id: str) -> html.Div:
                         html.P(
                             [
                                 "Open-source public dashboard of California's Opt-In Commercially "
-                                "Sexually Exploited Children (CSEC) Program. Release ",
-                                html.Code(release_id),
-                                f", built {rel.release_date.isoformat()} from records extracted "
-                                f"{rel.extract_date.isoformat()}; data under {rel.data_license}, "
-                                f"code under {rel.code_license}. Counts from 1 to 10, and counts "
-                                "from which one could be worked out, are suppressed. ",
-                                dcc.Link("Methodology", href=urlstate.page_url("methodology")),
+                                "Sexually Exploited Children (CSEC) Program. Every page names the "
+                                "release its figures come from, with its release and extract "
+                                f"dates. Data under {rel.data_license}, code under "
+                                f"{rel.code_license}. Counts from 1 to 10, and counts from which "
+                                "one could be worked out, are suppressed. ",
+                                shell_link("changes", "footer", "What changed"),
                                 " · ",
-                                dcc.Link(
-                                    "Downloads and citation", href=urlstate.page_url("downloads")
-                                ),
+                                shell_link("methodology", "footer", "Methodology"),
+                                " · ",
+                                shell_link("downloads", "footer", "Downloads and citation"),
                             ]
                         ),
                     ],

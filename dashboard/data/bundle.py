@@ -14,7 +14,12 @@ FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # zip entries carry no build time: same rele
 
 def zip_name(release: Release) -> str:
     """Return the file name of the release zip."""
-    return f"csec-release-{release.release_id[:12]}.zip"
+    return zip_name_of(release.release_id)
+
+
+def zip_name_of(release_id: str) -> str:
+    """Return the file name of the zip of a release by id."""
+    return f"csec-release-{release_id[:12]}.zip"
 
 
 def sha256sums(release: Release) -> str:

@@ -65,9 +65,11 @@ def _grid(rows: pl.DataFrame, keys: pl.DataFrame, on: list[str]) -> pl.DataFrame
 
 
 def values(
-    release: Release, metric: str, level: str, geo_id: str, periods: tuple[str, ...] = domain.SFYS
+    release: Release, metric: str, level: str, geo_id: str, periods: tuple[str, ...] = ()
 ) -> pl.DataFrame:
-    """Return period, value, status of one metric for one geography, in period order."""
+    """Return period, value, status of one metric for one geography, in period order (default:
+    the release's fiscal years)."""
+    periods = periods or release.sfys
     rows = [value(release, metric, level, geo_id, period) for period in periods]
     dtype = pl.Float64 if is_rate(metric) else pl.Int64
     return pl.DataFrame(
@@ -165,10 +167,11 @@ def county_values(release: Release, metric: str, period: str) -> pl.DataFrame:
 
 
 def roster(release: Release, period: str) -> pl.DataFrame:
-    """Return fips, name, first_sfy (or null) and opted_in (in `period`; window: any SFY)."""
-    opted = release.roster.filter(pl.col("opted_in"))
+    """Return fips, name, first_sfy (or null) and opted_in (in `period`; window: any SFY), over
+    the release's fiscal years."""
+    opted = release.roster.filter(pl.col("opted_in") & pl.col("sfy").is_in(release.sfys))
     first = opted.group_by("county_fips").agg(first_sfy=pl.col("sfy").min())
-    in_period = opted.filter(pl.col("sfy") == period) if period in domain.SFYS else opted
+    in_period = opted if domain.is_window(period) else opted.filter(pl.col("sfy") == period)
     keys = pl.DataFrame(
         {
             "fips": [c.fips for c in release.geos.counties],
@@ -186,8 +189,10 @@ def opted_in_count(release: Release, period: str) -> int:
 
 
 def opted_in_sfys(release: Release, fips: str) -> tuple[str, ...]:
-    """Return the SFYs in which a county had opted in."""
-    rows = release.roster.filter((pl.col("county_fips") == fips) & pl.col("opted_in"))
+    """Return the release's SFYs in which a county had opted in."""
+    rows = release.roster.filter(
+        (pl.col("county_fips") == fips) & pl.col("opted_in") & pl.col("sfy").is_in(release.sfys)
+    )
     return tuple(sorted(rows["sfy"].to_list()))
 
 
@@ -227,7 +232,7 @@ def rate_of(measure: str) -> str | None:
 
 def nearest_year(release: Release, metric: str, fips: str, period: str) -> str | None:
     """Return the published SFY closest to `period` (earlier first on a tie), or None."""
-    order = list(domain.SFYS)
+    order = list(release.sfys)
     start = order.index(period) if period in order else len(order) - 1
     for distance in range(1, len(order)):
         for i in (start - distance, start + distance):
@@ -241,7 +246,7 @@ def nearest_year(release: Release, metric: str, fips: str, period: str) -> str |
 def peer_band(release: Release, rate: str, fips: str) -> pl.DataFrame:
     """Return period, p25, median, p75, peers, status of a county's peer band over the SFYs."""
     rows = release.peer_bands.filter((pl.col("rate") == rate) & (pl.col("county_fips") == fips))
-    keys = pl.DataFrame({"period": list(domain.SFYS)})
+    keys = pl.DataFrame({"period": list(release.sfys)})
     return _grid(rows.select("period", "p25", "median", "p75", "peers", "status"), keys, ["period"])
 
 

@@ -14,8 +14,9 @@ from dashboard import release_format as fmt
 from dashboard.data.geographies import Geographies
 from dashboard.data.verify import ReleaseError, verify
 
-__all__ = ["Release", "ReleaseError", "current", "load"]
+__all__ = ["Release", "ReleaseError", "current", "latest", "load", "select"]
 GEO_COLUMNS = ("geo_level", "geo_id", "geo_name", "period")
+CHOSEN = "csec_release"  # flask.g attribute: the release a request shows
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,6 +81,31 @@ class Release:
         return date.fromisoformat(self.manifest["release_date"])
 
     @property
+    def periods(self) -> tuple[str, ...]:
+        """Return the release's own periods: its fiscal years, then their whole window."""
+        return tuple(self.manifest["periods"])
+
+    @property
+    def sfys(self) -> tuple[str, ...]:
+        """Return the release's fiscal years, in order (an earlier release may have fewer)."""
+        return tuple(p for p in self.periods if not domain.is_window(p))
+
+    @property
+    def window(self) -> str:
+        """Return the id of the release's whole window ("2015-16 to 2021-22")."""
+        return domain.window_of(self.sfys)
+
+    @property
+    def previous_release_id(self) -> str | None:
+        """Return the id of the release this one follows, or None for a first release."""
+        return self.manifest.get("previous_release_id")
+
+    @property
+    def method_changes(self) -> tuple[str, ...]:
+        """Return the maintainers' notes on changes of method since the previous release."""
+        return tuple(self.manifest.get("method_changes") or ())
+
+    @property
     def url(self) -> str:
         """Return where the release is published (as its citation gives it)."""
         return str(self.manifest["url"])
@@ -124,7 +150,7 @@ def metric_index(metrics: dict[str, pl.DataFrame]) -> dict[tuple[str, str, str, 
     return index
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=16)
 def load(directory: Path) -> Release:
     """Return the verified release in `directory`; raise ReleaseError if it must not be served."""
     directory = Path(directory)
@@ -144,8 +170,23 @@ def load(directory: Path) -> Release:
     )
 
 
-def current() -> Release:
-    """Return the release of the Flask app handling this request."""
+def latest() -> Release:
+    """Return the current (newest) release of the Flask app handling this request."""
     from flask import current_app
 
     return load(Path(current_app.config["CSEC_RELEASE_DIR"]))
+
+
+def current() -> Release:
+    """Return the release this request shows: the kept release a link chose, else the latest."""
+    from flask import g, has_app_context
+
+    chosen = g.get(CHOSEN) if has_app_context() else None
+    return chosen if chosen is not None else latest()
+
+
+def select(rel: Release) -> None:
+    """Make `rel` the release this request shows (set where a view's release is parsed)."""
+    from flask import g
+
+    setattr(g, CHOSEN, rel)

@@ -243,8 +243,9 @@ def map_summary(frame: pl.DataFrame, unit: str, what: str) -> str:
     )
 
 
-def roster_summary(frame: pl.DataFrame, period_label: str) -> str:
-    """Return a summary of the opt-in roster (name, first_sfy, opted_in)."""
+def roster_summary(frame: pl.DataFrame, period_label: str, last_label: str) -> str:
+    """Return a summary of the opt-in roster (name, first_sfy, opted_in) of a release whose last
+    fiscal year is `last_label`."""
     opted = int(frame["opted_in"].sum())
     never = frame.filter(pl.col("first_sfy").is_null()).height
     cohorts = (
@@ -259,6 +260,6 @@ def roster_summary(frame: pl.DataFrame, period_label: str) -> str:
     )
     return (
         f"{opted} of {frame.height} counties had opted in, {period_label}. First year in the "
-        f"program, {cohort_text}; not opted in by {domain.sfy_label(domain.SFYS[-1])}: "
+        f"program, {cohort_text}; not opted in by {last_label}: "
         f"{plural(never, 'county', 'counties')}. {domain.ROSTER_NOTICE}."
     )

@@ -147,9 +147,14 @@ def band_traces(band: pl.DataFrame, unit: str) -> list[go.Scatter]:
     ]  # fmt: skip
 
 
+def sfys_of(frame: pl.DataFrame) -> list[str]:
+    """Return the fiscal years a series frame covers, in order (the axis of its release)."""
+    return sorted({p for p in frame["period"].to_list() if not domain.is_window(p)})
+
+
 def _not_opted_in_bands(fig: go.Figure, frame: pl.DataFrame, row: int | None = None) -> None:
     """Shade the SFYs in which every series is 'not opted in', with a label."""
-    periods = list(domain.SFYS)
+    periods = sfys_of(frame)
     for i, period in enumerate(periods):
         statuses = frame.filter(pl.col("period") == period)["status"].to_list()
         if statuses and all(s == domain.NOT_OPTED_IN for s in statuses):
@@ -192,7 +197,7 @@ def trend(
     fig.add_traces(gap_legend(statuses))
     _not_opted_in_bands(fig, frame)
     fig.update_xaxes(
-        type="category", categoryorder="array", categoryarray=list(domain.SFYS), title=X_TITLE
+        type="category", categoryorder="array", categoryarray=sfys_of(frame), title=X_TITLE
     )
     fig.layout.yaxis.update(title=None, rangemode="tozero", **Y_AXIS[unit])
     if domain.PUBLISHED not in statuses:
@@ -257,12 +262,13 @@ def small_multiples(
         fig.update_yaxes(GAP_AXIS, row=i + 1, col=1, secondary_y=True)
     for entry in gap_legend(statuses, yaxis=None):
         fig.add_trace(entry, row=1, col=1, secondary_y=True)
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(domain.SFYS))
+    sfys = sfys_of(frame)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=sfys)
     fig.update_xaxes(title=X_TITLE, row=len(groups), col=1)
     if counties:
         fig.update_xaxes(
-            tickvals=list(domain.SFYS),
-            ticktext=[f"{p}<br>{counties[p]} counties" for p in domain.SFYS],
+            tickvals=sfys,
+            ticktext=[f"{p}<br>{counties[p]} counties" for p in sfys],
             row=len(groups),
             col=1,
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dash import Dash, dcc, html
 
 from dashboard import charts, domain, ids, registry, urlstate
-from dashboard.charts.common import source_line, when
+from dashboard.charts.common import period_of, source_line, when
+from dashboard.charts.common import permalink as chart_permalink
 from dashboard.components import notices
 from dashboard.components.chart_card import graph_frame, summary_children
 from dashboard.components.table import data_table
@@ -35,7 +36,7 @@ def headline_rows(view: urlstate.View) -> tuple[tuple[str, ...], ...]:
     """Return rows of the headline table: measure, county, peer band, California."""
     rel = release.current()
     geo = rel.geos.resolve_county(view["county"])
-    period = urlstate.period(view["sfy"])
+    period = urlstate.period(view["sfy"], rel.sfys)
     rows = []
     for measure, rate in HEADLINES:
         for metric in (measure, rate):
@@ -63,7 +64,7 @@ def headline_table(view: urlstate.View, county_label: str) -> html.Div:
         ("Peers: median (middle half)", True),
         ("California", True),
     )
-    caption = f"Headline figures, {when(urlstate.period(view['sfy']))}"
+    caption = f"Headline figures, {when(period_of(release.current(), view))}"
     return html.Div(data_table(caption, columns, headline_rows(view)), className="brief-table")
 
 
@@ -88,13 +89,9 @@ def figure(chart_id: str, view: urlstate.View) -> html.Section:
 def layout(county: str | None = None, **query) -> html.Div:
     """Return the brief of a path county and URL query (`sfy`)."""
     rel = release.current()
-    view = urlstate.parse(PAGE, {**query, **({"county": county} if county else {})}, rel.geos)
+    view = common.parse(PAGE, {**query, **({"county": county} if county else {})})
     geo = rel.geos.resolve_county(view["county"])
-    permalink = (
-        rel.url.rstrip("/")
-        + urlstate.site_path(PAGE, view.values)
-        + urlstate.search(PAGE, view.values)
-    )
+    permalink = chart_permalink(rel, view)
     dates = (
         f"Release {rel.release_id}, built {rel.release_date.isoformat()}; records extracted "
         f"{rel.extract_date.isoformat()}. Data licence {rel.data_license}."
@@ -103,7 +100,7 @@ def layout(county: str | None = None, **query) -> html.Div:
         className="brief",
         children=[
             common.page_location(PAGE, view),
-            html.H1(f"{geo.label}: county brief, {when(urlstate.period(view['sfy']))}"),
+            html.H1(f"{geo.label}: county brief, {when(period_of(rel, view))}"),
             notices.link_notices(ids.notices(PAGE), view.notices),
             html.P(
                 [

@@ -2,22 +2,62 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, dcc
+from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard import charts, domain, ids, urlstate
 from dashboard.components import controls
 from dashboard.components.chart_card import CardContent, chart_card, graph_style, summary_children
 from dashboard.components.table import data_table
-from dashboard.data import release
+from dashboard.data import history, release
 from dashboard.data.geographies import LEVEL_LABELS, Geographies
 
 SFY_HINT = "State fiscal years run 1 July to 30 June."
 
 
+def releases() -> urlstate.Releases:
+    """Return the releases a link may name, with their fiscal years (for urlstate.parse)."""
+    return history.current().sfys()
+
+
+def parse(page: str, query: dict) -> urlstate.View:
+    """Return the view of a page's URL query, its release among the kept ones."""
+    return urlstate.parse(page, query, release.latest().geos, releases())
+
+
+def show(view: urlstate.View) -> release.Release:
+    """Make the view's release the one this request shows, and return it (an unknown or
+    refused id was already turned into the current release by urlstate, or is refused here)."""
+    chosen = view[urlstate.RELEASE]
+    try:
+        rel = history.current().load(chosen) if chosen else release.latest()
+    except release.ReleaseError:
+        rel = release.latest()
+    release.select(rel)
+    return rel
+
+
+def release_holder(page: str, view: urlstate.View) -> html.Div | None:
+    """Return the hidden holder of a page's release (its controls' callbacks read it)."""
+    if urlstate.RELEASE not in ids.CONTROLS.get(page, {}):
+        return None
+    return html.Div(
+        id=ids.release_holder(page),
+        hidden=True,
+        **{"data-value": view[urlstate.RELEASE], "data-holds": urlstate.RELEASE},
+    )
+
+
+def all_years(sfys: tuple[str, ...]) -> str:
+    """Return the whole window of some fiscal years in words ("All seven years (SFY ...)")."""
+    n = len(sfys)
+    return f"All {domain.NUMBER_WORDS.get(n, n)} years (SFY {domain.window_of(sfys)})"
+
+
 def sfy_options() -> list[tuple[str, str]]:
-    """Return (value, label) of every period, the seven-year window last."""
-    return [(s, domain.sfy_label(s)) for s in domain.SFYS[::-1]] + [
-        (urlstate.WINDOW_VALUE, "All seven years (SFY 2015-16 to 2021-22)")
+    """Return (value, label) of every fiscal year of the shown release, its window last."""
+    sfys = release.current().sfys
+    return [(s, domain.sfy_label(s)) for s in sfys[::-1]] + [
+        (urlstate.WINDOW_VALUE, all_years(sfys))
     ]
 
 
@@ -65,8 +105,11 @@ def control_inputs(page: str) -> list[Input]:
 
 
 def view_of(page: str, values: tuple) -> urlstate.View:
-    """Return the (re-validated) view of a page from its controls' values."""
-    return urlstate.from_controls(page, values, release.current().geos)
+    """Return the (re-validated) view of a page from its controls' values; its release becomes
+    the one this request shows."""
+    view = urlstate.from_controls(page, values, release.latest().geos, releases())
+    show(view)
+    return view
 
 
 def csv_href(chart_id: str, view: urlstate.View) -> str:

@@ -32,7 +32,7 @@ def layout(county: str | None = None, **query) -> html.Div:
     rel = release.current()
     if county is not None:
         query = {**query, "county": county}
-    view = urlstate.parse(PAGE, query, rel.geos)
+    view = common.parse(PAGE, query)
     return html.Div(
         [
             common.page_location(PAGE, view),
@@ -86,7 +86,7 @@ def profile(county_slug: str) -> list:
     peers = [c for c in rel.geos.peers(geo.id) if c.fips != geo.id]
     years = queries.opted_in_sfys(rel, geo.id)
     in_program = (
-        f"In the program (illustrative roster) in {len(years)} of {len(domain.SFYS)} years"
+        f"In the program (illustrative roster) in {len(years)} of {len(rel.sfys)} years"
         + (f", first in {domain.sfy_label(years[0])}." if years else ".")
     )
     peer_links = [
@@ -158,7 +158,7 @@ def nearest(view: urlstate.View) -> list:
     """Return the closest published figures when the chosen one is hidden (else nothing)."""
     rel = release.current()
     geo = rel.geos.resolve_county(view["county"])
-    metric, period = view["measure"], urlstate.period(view["sfy"])
+    metric, period = view["measure"], urlstate.period(view["sfy"], rel.sfys)
     unit = queries.metric_unit(metric)
     _, status = queries.value(rel, metric, "county", geo.id, period)
     if status != domain.SUPPRESSED:
@@ -169,10 +169,11 @@ def nearest(view: urlstate.View) -> list:
     def offer(words: str, href: str) -> None:
         offers.append(html.Li(dcc.Link(words, href=href)))
 
-    window, window_status = queries.value(rel, metric, "county", geo.id, domain.WINDOW)
-    if period != domain.WINDOW and window_status == domain.PUBLISHED:
+    window, window_status = queries.value(rel, metric, "county", geo.id, rel.window)
+    if period != rel.window and window_status == domain.PUBLISHED:
         offer(
-            f"{geo.label}, all seven years together: {text.fmt_with_unit(window, unit)}",
+            f"{geo.label}, {common.all_years(rel.sfys).split(' (')[0].lower()} together: "
+            f"{text.fmt_with_unit(window, unit)}",
             urlstate.href("county", values, sfy=urlstate.WINDOW_VALUE),
         )
     year = queries.nearest_year(rel, metric, geo.id, period)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import polars as pl
-from dash import Dash, Output, html
+from dash import Dash, Output, dcc, html
 
 from dashboard import ids, urlstate
 from dashboard.components import controls, notices
 from dashboard.components.table import data_table
-from dashboard.data import bundle, release
+from dashboard.data import bundle, history, release
 from dashboard.pages import common
 
 PAGE = "downloads"
@@ -24,6 +24,8 @@ DESCRIPTIONS = {
     "counties": "the 58 counties with region and peer group",
     "opt_in_roster": "which counties had opted in, by year (illustrative)",
     "population": "residents per county and year (rate denominators)",
+    "changes": "what changed since the previous release, figure by figure",
+    "CHANGES": "what changed since the previous release, figure by figure",
     "data_dictionary": "every column of every table",
     "README": "what the release is, its source, counting rules, suppression and citation",
     "CITATION": "how to cite this release",
@@ -64,7 +66,7 @@ def files_table(rel: release.Release) -> html.Div:
         stem = name.rsplit(".", 1)[0]
         rows.append(
             (
-                html.A(name, href=urlstate.release_file(name), download=name),
+                html.A(name, href=urlstate.release_file(name, rel.release_id), download=name),
                 DESCRIPTIONS.get(stem, ""),
                 str(entry.get("rows", "")),
                 _size(int(entry.get("bytes", 0))),
@@ -78,10 +80,47 @@ def files_table(rel: release.Release) -> html.Div:
     )
 
 
+def releases_table(rel: release.Release) -> html.Div:
+    """Return every kept release, newest first: dates, fiscal years and pinned links."""
+    rows = []
+    for entry in history.current().entries:
+        pin = {urlstate.RELEASE: entry.release_id}
+        name = bundle.zip_name_of(entry.release_id)
+        rows.append(
+            (
+                entry.release_id + (" (current)" if entry.current else ""),
+                entry.release_date.isoformat(),
+                entry.extract_date.isoformat(),
+                f"{entry.sfys[0]} to {entry.sfys[-1]}",
+                html.Span(
+                    [
+                        html.A("zip", href=urlstate.release_file(name, entry.release_id)),
+                        " · ",
+                        dcc.Link("figures", href=urlstate.href("home", pin)),
+                        " · ",
+                        dcc.Link("what changed", href=urlstate.href("changes", pin)),
+                        " (shown here)" if entry.release_id == rel.release_id else "",
+                    ]
+                ),
+            )
+        )
+    return data_table(
+        "Kept releases, newest first",
+        (
+            ("Release", False),
+            ("Released", False),
+            ("Records extracted", False),
+            ("Fiscal years", False),
+            ("Links (pinned to the release)", False),
+        ),
+        rows,
+    )
+
+
 def layout(**query) -> html.Div:
     """Return the downloads page for a URL query."""
     rel = release.current()
-    view = urlstate.parse(PAGE, query, rel.geos)
+    view = common.parse(PAGE, query)
     zip_name = bundle.zip_name(rel)
     options = [(t, f"{t} - {DESCRIPTIONS[t]}") for t in urlstate.PREVIEW_TABLES]
     return html.Div(
@@ -109,14 +148,14 @@ def layout(**query) -> html.Div:
                         [
                             html.A(
                                 f"Download everything as one zip ({zip_name})",
-                                href=urlstate.release_file(zip_name),
+                                href=urlstate.release_file(zip_name, rel.release_id),
                                 download=zip_name,
                                 className="button",
                             ),
                             " ",
                             html.A(
                                 "SHA256SUMS",
-                                href=urlstate.release_file("SHA256SUMS"),
+                                href=urlstate.release_file("SHA256SUMS", rel.release_id),
                                 download="SHA256SUMS",
                             ),
                             " (check with ",
@@ -129,6 +168,26 @@ def layout(**query) -> html.Div:
                         "Every chart on the other pages also offers a CSV of exactly what it "
                         "shows and a PNG image that carries its title, source and suppression note."
                     ),
+                    html.P(
+                        [
+                            "These links name the release, so they keep giving the same files "
+                            "after a newer release is published; ",
+                            html.Code(urlstate.release_file("cells.csv")),
+                            " always gives the current release's file.",
+                        ]
+                    ),
+                ],
+            ),
+            html.Section(
+                className="card",
+                **{"aria-labelledby": "dl-releases"},
+                children=[
+                    html.H2("Every release", id="dl-releases"),
+                    html.P(
+                        "Earlier releases stay available under their id, so a citation or a "
+                        "shared link keeps showing the figures it quoted."
+                    ),
+                    releases_table(rel),
                 ],
             ),
             html.Section(

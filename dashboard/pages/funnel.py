@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, html
 
-from dashboard import ids, urlstate
+from dashboard import ids
 from dashboard.charts.common import source_line
 from dashboard.components import controls, notices
 from dashboard.data import release
@@ -27,7 +27,7 @@ COUNTING_RULES = (
 def layout(**query) -> html.Div:
     """Return the funnel page for a URL query."""
     rel = release.current()
-    view = urlstate.parse(PAGE, query, rel.geos)
+    view = common.parse(PAGE, query)
     return html.Div(
         [
             common.page_location(PAGE, view),

@@ -26,7 +26,8 @@ NEXT = (
 def layout(**query) -> html.Div:
     """Return the overview page for a URL query."""
     rel = release.current()
-    view = urlstate.parse(PAGE, query, rel.geos)
+    view = common.parse(PAGE, query)
+    in_release = {urlstate.RELEASE: view[urlstate.RELEASE]}
     return html.Div(
         [
             common.page_location(PAGE, view),
@@ -80,7 +81,12 @@ def layout(**query) -> html.Div:
                     html.H2("Where to go next", id="next-heading"),
                     html.Ul(
                         [
-                            html.Li([dcc.Link(label, href=urlstate.page_url(page)), f": {text}."])
+                            html.Li(
+                                [
+                                    dcc.Link(label, href=urlstate.href(page, in_release)),
+                                    f": {text}.",
+                                ]
+                            )
                             for page, text, label in NEXT
                         ]
                     ),

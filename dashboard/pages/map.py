@@ -17,7 +17,7 @@ PAGE = "map"
 def layout(**query) -> html.Div:
     """Return the map page for a URL query."""
     rel = release.current()
-    view = urlstate.parse(PAGE, query, rel.geos)
+    view = common.parse(PAGE, query)
     return html.Div(
         [
             common.page_location(PAGE, view),
@@ -65,14 +65,16 @@ def layout(**query) -> html.Div:
     )
 
 
-def county_href(click: dict | None) -> str:
-    """Return the county page of a clicked map location (no update if none)."""
+def county_href(click: dict | None, release_value: str | None) -> str:
+    """Return the county page of a clicked map location, in the map's release (no update if
+    no county was clicked)."""
     points = (click or {}).get("points") or []
     location = points[0].get("location") if points else None
-    geo = release.current().geos.resolve_county(location) if location else None
+    geo = release.latest().geos.resolve_county(location) if location else None
     if geo is None:
         raise dash.exceptions.PreventUpdate
-    return urlstate.href("county", {"county": geo.slug})
+    view = common.parse("county", {"county": geo.slug, urlstate.RELEASE: release_value})
+    return urlstate.href("county", view.values)
 
 
 def register_callbacks(app: Dash) -> None:
@@ -82,5 +84,6 @@ def register_callbacks(app: Dash) -> None:
     app.callback(
         Output(ids.MAP_NAV, "href"),
         Input(ids.graph(ids.MAP_MAP), "clickData"),
+        Input(ids.release_holder(PAGE), "data-value"),
         prevent_initial_call=True,
     )(county_href)

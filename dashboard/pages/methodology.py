@@ -5,10 +5,11 @@ from __future__ import annotations
 import polars as pl
 from dash import html
 
-from dashboard import domain, ids, urlstate
+from dashboard import domain, ids
 from dashboard.components import notices
 from dashboard.components.table import data_table
 from dashboard.data import release
+from dashboard.pages import common
 from dashboard.pages.funnel import COUNTING_RULES
 
 PAGE = "methodology"
@@ -94,7 +95,7 @@ def _population_note(rel: release.Release) -> str:
 def layout(**query) -> html.Div:
     """Return the methodology page."""
     rel = release.current()
-    view = urlstate.parse(PAGE, query, rel.geos)
+    view = common.parse(PAGE, query)
     measures = [(m.label, DEFINITIONS.get(m.id, ""), m.unit) for m in domain.MEASURES]
     rates = [
         (r.label, f"{r.numerator} / {r.denominator}", r.unit.replace("_", " "))
@@ -143,7 +144,8 @@ def layout(**query) -> html.Div:
                     ),
                     html.P(
                         "Rates per 100,000 are per residents of all ages of the counties that had "
-                        "opted in; the seven-year rate is an average annual rate (person-years)."
+                        "opted in; the rate over all the years of a release is an average annual rate "
+                        "(person-years)."
                     ),
                 ],
             ),

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import registry, urlstate
+from dashboard.pages import common
 
 
-def layout(**_query) -> html.Div:
-    """Return the page-not-found page."""
+def layout(**query) -> html.Div:
+    """Return the page-not-found page (its links keep the release the address names)."""
+    view = common.parse("not_found", {urlstate.RELEASE: query.get(urlstate.RELEASE)})
+    in_release = {urlstate.RELEASE: view[urlstate.RELEASE]}
     return html.Div(
         [
             html.H1("Page not found"),
@@ -20,7 +23,7 @@ def layout(**_query) -> html.Div:
                 [
                     html.Li(
                         [
-                            dcc.Link(page.nav, href=urlstate.page_url(page.key)),
+                            dcc.Link(page.nav, href=urlstate.href(page.key, in_release)),
                             f": {page.description}",
                         ]
                     )

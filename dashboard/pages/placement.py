@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, html
 
-from dashboard import domain, ids, urlstate
+from dashboard import domain, ids
 from dashboard.charts.common import source_line
 from dashboard.charts.placement import BREAKDOWN_WORDS
 from dashboard.components import controls, notices
@@ -17,7 +17,7 @@ PAGE = "placement"
 def layout(**query) -> html.Div:
     """Return the placement-context page for a URL query."""
     rel = release.current()
-    view = urlstate.parse(PAGE, query, rel.geos)
+    view = common.parse(PAGE, query)
     groups = [(m, domain.MEASURE_BY_ID[m].label) for m in domain.BREAKDOWN_MEASURES]
     breakdowns = [(b, BREAKDOWN_WORDS[b].capitalize()) for b in domain.BREAKDOWNS]
     return html.Div(

@@ -4,7 +4,8 @@ Two requests get one key only if they name the same page view (canonical paramet
 the same callback output, so junk keys, key order, whitespace or a lenient spelling of a value
 ("2021" for "2021-22") cannot make a new cache entry. A request whose reply depends on more than
 its view (a link with unknown or invalid settings, whose page repeats them in a notice; a path
-that is no page) gets no key: it is answered, and not cached.
+that is no page) gets no key: it is answered, and not cached. The view's release (current, or
+a kept release by id) is one of its values, so each release's replies have their own keys.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import dash
 
 from dashboard import ids, registry, urlstate
 from dashboard.dash_wire import ROUTER_OUTPUT
-from dashboard.data import release
+from dashboard.data import history, release
 from dashboard.server.guard import CallbackRequest
 
 
@@ -54,8 +55,13 @@ def router_view(app: dash.Dash, pathname: str, search: str) -> urlstate.View | N
     query = urlstate.query_of(search) if search.startswith("?") else {}
     if set(path_values) & set(query):
         return None  # the query overrides the path value, and the title follows the path
-    view = urlstate.parse(page, path_values | query, release.current().geos)
+    view = urlstate.parse(page, path_values | query, release.latest().geos, kept_releases())
     return None if view.notices else view
+
+
+def kept_releases() -> urlstate.Releases:
+    """Return the releases a view may name (its release is part of the key)."""
+    return history.current().sfys()
 
 
 def control_view(inputs: list[dict], values: tuple) -> urlstate.View | None:
@@ -63,7 +69,7 @@ def control_view(inputs: list[dict], values: tuple) -> urlstate.View | None:
     page = control_pages().get(tuple(spec["id"] for spec in inputs))
     if page is None or any(spec["property"] != "data-value" for spec in inputs):
         return None
-    return urlstate.from_controls(page, values, release.current().geos)
+    return urlstate.from_controls(page, values, release.latest().geos, kept_releases())
 
 
 def reply_key(app: dash.Dash, call: CallbackRequest) -> str | None:

@@ -1,0 +1,85 @@
+"""What changed between a release and the one it follows: its `changes` table counted by kind,
+and the differences of the reference tables (opt-in roster, population) of the two."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard import domain
+from dashboard.data.release import Release
+
+# Kinds of change as the What changed page counts them (a status change is split by direction).
+KINDS: dict[str, str] = {
+    "value": "Value revised",
+    "shown": "Now published",
+    "hidden": "Now hidden",
+    "status": "Other status change",
+    "new": "New",
+    "removed": "No longer in the release",
+}
+GROUP = ("measure", "geo_level", "period")
+
+
+def kind_column() -> pl.Expr:
+    """Return the kind of each row of `changes` (a KINDS key)."""
+    status = pl.col("change") == "status"
+    return (
+        pl.when(status & (pl.col("status") == domain.PUBLISHED))
+        .then(pl.lit("shown"))
+        .when(status & (pl.col("previous_status") == domain.PUBLISHED))
+        .then(pl.lit("hidden"))
+        .otherwise(pl.col("change"))
+        .alias("kind")
+    )
+
+
+ORDERS = {
+    "measure": [m.id for m in domain.MEASURES],
+    "geo_level": list(domain.GEO_LEVELS),
+}
+
+
+def counted(changes: pl.DataFrame, by: tuple[str, ...]) -> pl.DataFrame:
+    """Return one row per group of `by` with how many cells changed in each kind (and in all),
+    in the domain's order of measures and levels (periods in time order)."""
+    kinds = changes.with_columns(kind_column())
+    counts = kinds.group_by(*by).agg(
+        *(pl.col("kind").eq(k).sum().alias(k) for k in KINDS), pl.len().alias("all")
+    )
+    order = [
+        pl.col(c).replace_strict(ORDERS[c], list(range(len(ORDERS[c]))), default=len(ORDERS[c]))
+        if c in ORDERS
+        else pl.col(c)
+        for c in by
+    ]
+    return counts.sort(order)
+
+
+def totals(changes: pl.DataFrame) -> dict[str, int]:
+    """Return how many cells changed in each kind (KINDS keys)."""
+    kinds = changes.with_columns(kind_column())["kind"].to_list()
+    return {k: kinds.count(k) for k in KINDS}
+
+
+def new_periods(rel: Release, previous_periods: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the periods of `rel` that the previous release did not have, in order."""
+    return tuple(p for p in rel.periods if p not in previous_periods)
+
+
+def roster_changes(rel: Release, previous: Release) -> pl.DataFrame:
+    """Return county_fips, sfy, before, now of the roster rows that differ (null: no row)."""
+    return reference_diff(rel.roster, previous.roster, "opted_in")
+
+
+def population_changes(rel: Release, previous: Release) -> pl.DataFrame:
+    """Return county_fips, sfy, before, now of the population rows that differ (null: no row)."""
+    return reference_diff(rel.population, previous.population, "population")
+
+
+def reference_diff(now: pl.DataFrame, before: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Return county_fips, sfy, before, now where a reference table's `column` differs."""
+    key = ["county_fips", "sfy"]
+    joined = before.select(*key, before=column).join(
+        now.select(*key, now=column), on=key, how="full", coalesce=True
+    )
+    return joined.filter(pl.col("before").ne_missing(pl.col("now"))).sort(key)

@@ -1,0 +1,254 @@
+"""What changed (/changes): the release notes of the shown release, generated from its files.
+
+From the release's `changes` table (figures new, removed, revised or now shown or hidden, by
+measure, area level and period), its new fiscal years, the opt-in roster and population
+against the previous release (when that release is kept), the maintainers' notes on method,
+and the release and extract dates.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from dash import dcc, html
+
+from dashboard import domain, ids, urlstate
+from dashboard.components import notices
+from dashboard.components.table import data_table
+from dashboard.data import changes, history, queries, release
+from dashboard.data.geographies import LEVEL_LABELS
+from dashboard.figures.text import plural
+from dashboard.pages import common
+
+PAGE = "changes"
+SHOWN_ROWS = 40  # roster and population differences listed; the rest are in the release files
+
+
+def pinned(page: str, release_id: str) -> str:
+    """Return the link of a page in a kept release."""
+    return urlstate.href(page, {urlstate.RELEASE: release_id})
+
+
+def dates(rel: release.Release) -> html.P:
+    """Return the release's id and dates, and the release it follows."""
+    return html.P(
+        [
+            "Release ",
+            html.Code(rel.release_id),
+            f" was released on {rel.release_date.isoformat()} from records extracted on "
+            f"{rel.extract_date.isoformat()}. It covers "
+            f"{common.all_years(rel.sfys).removeprefix('All ')}.",
+        ],
+        className="lede",
+    )
+
+
+def summary(rel: release.Release, previous_id: str, counts: dict[str, int], new: tuple) -> str:
+    """Return the plain-language summary of what changed since the previous release."""
+    parts = [
+        f"{plural(counts['value'], 'published figure')} revised",
+        f"{plural(counts['shown'], 'figure')} now published that were hidden before",
+        f"{plural(counts['hidden'], 'figure')} now hidden to protect privacy",
+        f"{plural(counts['new'], 'new figure')}",
+    ]
+    if counts["status"]:
+        parts.append(f"{plural(counts['status'], 'figure')} with another change of status")
+    if counts["removed"]:
+        parts.append(f"{plural(counts['removed'], 'figure')} no longer in the release")
+    years = (
+        " New periods: " + ", ".join(domain.sfy_label(p) for p in new) + "."
+        if new
+        else " No new fiscal year."
+    )
+    return (
+        f"Since release {previous_id}: " + "; ".join(parts) + "." + years + " A figure changes "
+        "when records arrive late or are corrected, when a county joins the program, or when a "
+        "number must be hidden (or may be shown) to protect the privacy of the young people "
+        "counted. Hidden figures are never zero."
+    )
+
+
+def kind_columns() -> tuple[tuple[str, bool], ...]:
+    """Return the count columns of the change tables."""
+    return tuple((label, True) for label in changes.KINDS.values())
+
+
+def by_measure(table: pl.DataFrame) -> html.Div:
+    """Return how many figures changed, by measure."""
+    counted = changes.counted(table, ("measure",))
+    rows = [
+        (queries.metric_label(r["measure"]), *(str(r[k]) for k in changes.KINDS))
+        for r in counted.iter_rows(named=True)
+    ]
+    return data_table(
+        "Figures changed since the previous release, by measure",
+        (("Measure", False), *kind_columns()),
+        rows,
+    )
+
+
+def by_group(table: pl.DataFrame) -> html.Details:
+    """Return how many figures changed, by measure, area level and period (collapsed)."""
+    counted = changes.counted(table, changes.GROUP)
+    rows = [
+        (
+            queries.metric_label(r["measure"]),
+            LEVEL_LABELS.get(r["geo_level"], r["geo_level"]),
+            domain.sfy_label(r["period"]),
+            *(str(r[k]) for k in changes.KINDS),
+        )
+        for r in counted.iter_rows(named=True)
+    ]
+    return html.Details(
+        className="table-alt",
+        children=[
+            html.Summary(f"By measure, area level and period ({len(rows)} groups)"),
+            data_table(
+                "Figures changed since the previous release, by measure, area level and period",
+                (("Measure", False), ("Area level", False), ("Period", False), *kind_columns()),
+                rows,
+            ),
+        ],
+    )
+
+
+def reference_section(rel: release.Release, previous: release.Release | None) -> list:
+    """Return the roster and population differences against the previous release."""
+    if previous is None:
+        return [
+            html.P(
+                "The previous release is not kept on this site, so its opt-in roster and "
+                "population cannot be compared here; both are files of each release."
+            )
+        ]
+    names = {c.fips: c.name for c in rel.geos.counties}
+    out = []
+    for title, frame, words in (
+        ("Opt-in roster", changes.roster_changes(rel, previous), roster_words),
+        ("Population", changes.population_changes(rel, previous), population_words),
+    ):
+        out.append(html.H3(title))
+        if not frame.height:
+            out.append(html.P(f"No change to the {title.lower()} since the previous release."))
+            continue
+        rows = [
+            (names.get(r["county_fips"], r["county_fips"]), domain.sfy_label(r["sfy"]),
+             words(r["before"]), words(r["now"]))
+            for r in frame.head(SHOWN_ROWS).iter_rows(named=True)
+        ]  # fmt: skip
+        more = frame.height - len(rows)
+        out.append(
+            data_table(
+                f"{title}: {plural(frame.height, 'row')} changed"
+                + (f" (first {len(rows)} shown; all in the release files)" if more else ""),
+                (("County", False), ("Fiscal year", False), ("Before", False), ("Now", False)),
+                rows,
+            )
+        )
+    return out
+
+
+def roster_words(value: bool | None) -> str:
+    """Return a roster value in words."""
+    return {True: "opted in", False: "not opted in", None: "not listed"}[value]
+
+
+def population_words(value: int | None) -> str:
+    """Return a population in words."""
+    return "not listed" if value is None else f"{value:,}"
+
+
+def method_section(rel: release.Release) -> html.Section:
+    """Return the maintainers' notes on changes of method."""
+    notes = rel.method_changes
+    return html.Section(
+        className="card",
+        **{"aria-labelledby": "changes-method"},
+        children=[
+            html.H2("Changes of method", id="changes-method"),
+            html.Ul([html.Li(note) for note in notes])
+            if notes
+            else html.P("No change of method since the previous release."),
+        ],
+    )
+
+
+def layout(**query) -> html.Div:
+    """Return the What changed page of the shown release."""
+    rel = release.current()
+    view = common.parse(PAGE, query)
+    head = [
+        html.H1("What changed in this release"),
+        notices.link_notices(ids.notices(PAGE), view.notices),
+        dates(rel),
+    ]
+    previous_id = rel.previous_release_id
+    if previous_id is None:
+        return html.Div(
+            [
+                *head,
+                html.P(
+                    "This is the first release: there is no earlier release to compare it "
+                    "with. Later releases will list here every figure that changed.",
+                    className="changes-summary",
+                ),
+                method_section(rel),
+            ]
+        )
+    kept = history.current()
+    previous = kept.previous(rel)
+    entry = kept.by_id.get(previous_id)
+    previous_periods = previous.periods if previous else ()
+    new = (
+        changes.new_periods(rel, previous_periods)
+        if previous or entry is None
+        else changes.new_periods(rel, (*entry.sfys, domain.window_of(entry.sfys)))
+    )
+    table = rel.changes
+    counts = changes.totals(table)
+    follows = (
+        dcc.Link(previous_id, href=pinned("home", previous_id)) if entry else html.Code(previous_id)
+    )
+    return html.Div(
+        [
+            *head,
+            html.P(
+                ["It follows release ", follows]
+                + (
+                    [f", released {entry.release_date.isoformat()}."]
+                    if entry
+                    else [" (no longer kept on this site)."]
+                )
+            ),
+            html.P(summary(rel, previous_id, counts, new), className="changes-summary"),
+            html.Section(
+                className="card",
+                **{"aria-labelledby": "changes-figures"},
+                children=[
+                    html.H2("Figures", id="changes-figures"),
+                    html.P(
+                        [
+                            "Every figure that changed, with its value before and now, is in ",
+                            html.A(
+                                "CHANGES.csv",
+                                href=urlstate.release_file("CHANGES.csv", rel.release_id),
+                                download="CHANGES.csv",
+                            ),
+                            f" ({plural(table.height, 'row')}). A hidden figure has no value "
+                            "there either.",
+                        ]
+                    ),
+                    by_measure(table) if table.height else html.P("No figure changed."),
+                    by_group(table) if table.height else None,
+                ],
+            ),
+            html.Section(
+                className="card",
+                **{"aria-labelledby": "changes-reference"},
+                children=[
+                    html.H2("Counties and population", id="changes-reference"),
+                    *reference_section(rel, previous),
+                ],
+            ),
+            method_section(rel),
+        ]
+    )
