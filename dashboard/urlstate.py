@@ -72,7 +72,7 @@ PARAMS: dict[str, Param] = {
         Param("breakdown", "breakdown", "race_ethnicity", tuple(domain.BREAKDOWNS)),
         Param("table", "table", "cells", PREVIEW_TABLES),
         Param("county", "county", "alameda"),
-        Param(RELEASE, "release", ""),
+        Param(RELEASE, "release", "", ("",)),  # fixed choice: the current; kept ids: `releases`
     )
 }
 # Every page takes the release last: its controls carry it in a hidden holder (dashboard.ids).
@@ -234,9 +234,10 @@ def url(site_path: str) -> str:
     return base_path() + site_path
 
 
-def page_url(page: str) -> str:
-    """Return the entry link of a page (its path before any path parameter)."""
-    return url(PAGES[page])
+def page_url(page: str, release: str = "") -> str:
+    """Return the entry link of a page (its path before any path parameter), in a kept release
+    when given one."""
+    return url(PAGES[page]) + (f"?{urlencode({RELEASE: release})}" if release else "")
 
 
 def site_path(page: str, values: Mapping[str, str] | None = None) -> str:

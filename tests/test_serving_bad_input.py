@@ -96,11 +96,11 @@ def test_malformed_callback_bodies_get_400(dash_client, name):
 
 
 def map_click_body(dash_client: DashClient, click) -> dict:
-    """Return a body of the map's click-to-county callback with some clickData."""
+    """Return a body of the map's click-to-county callback with some clickData (current release)."""
     from dashboard import ids
     from dashboard.dash_wire import callback_body
 
-    return callback_body(dash_client.dep_for(ids.MAP_NAV), [click])
+    return callback_body(dash_client.dep_for(ids.MAP_NAV), [click, ""])
 
 
 @pytest.mark.parametrize(
@@ -259,3 +259,26 @@ def test_no_callback_payload_gives_a_5xx(dash_client, data):
     response = dash_client.client.post("/_dash-update-component", json=body)
     event(f"status {response.status_code}")
     assert response.status_code < 500, (body, response.data[:300])
+
+
+@pytest.mark.parametrize("value", [5, ["x"], {"a": 1}, "x" * 201])
+def test_a_release_holder_value_of_the_wrong_shape_gets_400(dash_client, value):
+    from dashboard import ids
+    from dashboard.dash_wire import callback_body
+
+    body = callback_body(dash_client.dep_for(ids.MAP_NAV), [{"points": []}, value])
+    response = dash_client.client.post("/_dash-update-component", json=body)
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("value", ["0123456789ab", "../../etc/passwd", "<script>", None])
+def test_an_unknown_release_in_a_callback_is_the_current_release(dash_client, value):
+    from dashboard import ids
+    from dashboard.dash_wire import callback_body
+
+    body = callback_body(
+        dash_client.dep_for(ids.MAP_NAV), [{"points": [{"location": "06019"}]}, value]
+    )
+    response = dash_client.client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    assert response.get_json()["response"][ids.MAP_NAV]["href"] == "/county/fresno"

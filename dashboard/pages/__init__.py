@@ -34,8 +34,8 @@ def in_release(page: str, layout: Callable[..., object]) -> Callable[..., html.D
             notice = release_info.refused_notice(view[urlstate.RELEASE])
         elif not latest:
             current = urlstate.href(page, view.values, release="")
-            notice = release_info.newer_notice(current, urlstate.href("changes", release=""))
-        changes = urlstate.href("changes", {urlstate.RELEASE: view[urlstate.RELEASE]})
+            notice = release_info.newer_notice(current, urlstate.page_url("changes"))
+        changes = urlstate.page_url("changes", view[urlstate.RELEASE])
         return html.Div(
             [
                 notice,

@@ -23,11 +23,6 @@ PAGE = "changes"
 SHOWN_ROWS = 40  # roster and population differences listed; the rest are in the release files
 
 
-def pinned(page: str, release_id: str) -> str:
-    """Return the link of a page in a kept release."""
-    return urlstate.href(page, {urlstate.RELEASE: release_id})
-
-
 def dates(rel: release.Release) -> html.P:
     """Return the release's id and dates, and the release it follows."""
     return html.P(
@@ -42,7 +37,7 @@ def dates(rel: release.Release) -> html.P:
     )
 
 
-def summary(rel: release.Release, previous_id: str, counts: dict[str, int], new: tuple) -> str:
+def summary(previous_id: str, counts: dict[str, int], new: tuple) -> html.Div:
     """Return the plain-language summary of what changed since the previous release."""
     parts = [
         f"{plural(counts['value'], 'published figure')} revised",
@@ -55,15 +50,22 @@ def summary(rel: release.Release, previous_id: str, counts: dict[str, int], new:
     if counts["removed"]:
         parts.append(f"{plural(counts['removed'], 'figure')} no longer in the release")
     years = (
-        " New periods: " + ", ".join(domain.sfy_label(p) for p in new) + "."
+        "New periods: " + ", ".join(domain.sfy_label(p) for p in new) + "."
         if new
-        else " No new fiscal year."
+        else "No new fiscal year."
     )
-    return (
-        f"Since release {previous_id}: " + "; ".join(parts) + "." + years + " A figure changes "
-        "when records arrive late or are corrected, when a county joins the program, or when a "
-        "number must be hidden (or may be shown) to protect the privacy of the young people "
-        "counted. Hidden figures are never zero."
+    return html.Div(
+        className="changes-summary",
+        children=[
+            html.P(f"Since release {previous_id}:"),
+            html.Ul([html.Li(part) for part in parts]),
+            html.P(years),
+            html.P(
+                "A figure changes when records arrive late or are corrected, when a county joins "
+                "the program, or when a number must be hidden (or may be shown) to protect the "
+                "privacy of the young people counted. Hidden figures are never zero."
+            ),
+        ],
     )
 
 
@@ -206,7 +208,9 @@ def layout(**query) -> html.Div:
     table = rel.changes
     counts = changes.totals(table)
     follows = (
-        dcc.Link(previous_id, href=pinned("home", previous_id)) if entry else html.Code(previous_id)
+        dcc.Link(previous_id, href=urlstate.page_url("home", previous_id))
+        if entry
+        else html.Code(previous_id)
     )
     return html.Div(
         [
@@ -219,7 +223,7 @@ def layout(**query) -> html.Div:
                     else [" (no longer kept on this site)."]
                 )
             ),
-            html.P(summary(rel, previous_id, counts, new), className="changes-summary"),
+            summary(previous_id, counts, new),
             html.Section(
                 className="card",
                 **{"aria-labelledby": "changes-figures"},

@@ -68,7 +68,7 @@ def files_table(rel: release.Release) -> html.Div:
             (
                 html.A(name, href=urlstate.release_file(name, rel.release_id), download=name),
                 DESCRIPTIONS.get(stem, ""),
-                str(entry.get("rows", "")),
+                "" if entry.get("rows") is None else f"{entry['rows']:,}",
                 _size(int(entry.get("bytes", 0))),
                 html.Code(entry["sha256"][:16] + "…", title=entry["sha256"]),
             )
@@ -84,7 +84,6 @@ def releases_table(rel: release.Release) -> html.Div:
     """Return every kept release, newest first: dates, fiscal years and pinned links."""
     rows = []
     for entry in history.current().entries:
-        pin = {urlstate.RELEASE: entry.release_id}
         name = bundle.zip_name_of(entry.release_id)
         rows.append(
             (
@@ -96,9 +95,11 @@ def releases_table(rel: release.Release) -> html.Div:
                     [
                         html.A("zip", href=urlstate.release_file(name, entry.release_id)),
                         " · ",
-                        dcc.Link("figures", href=urlstate.href("home", pin)),
+                        dcc.Link("figures", href=urlstate.page_url("home", entry.release_id)),
                         " · ",
-                        dcc.Link("what changed", href=urlstate.href("changes", pin)),
+                        dcc.Link(
+                            "what changed", href=urlstate.page_url("changes", entry.release_id)
+                        ),
                         " (shown here)" if entry.release_id == rel.release_id else "",
                     ]
                 ),

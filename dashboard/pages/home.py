@@ -27,7 +27,7 @@ def layout(**query) -> html.Div:
     """Return the overview page for a URL query."""
     rel = release.current()
     view = common.parse(PAGE, query)
-    in_release = {urlstate.RELEASE: view[urlstate.RELEASE]}
+    in_release = view[urlstate.RELEASE]
     return html.Div(
         [
             common.page_location(PAGE, view),
@@ -83,7 +83,7 @@ def layout(**query) -> html.Div:
                         [
                             html.Li(
                                 [
-                                    dcc.Link(label, href=urlstate.href(page, in_release)),
+                                    dcc.Link(label, href=urlstate.page_url(page, in_release)),
                                     f": {text}.",
                                 ]
                             )

@@ -11,7 +11,7 @@ from dashboard.pages import common
 def layout(**query) -> html.Div:
     """Return the page-not-found page (its links keep the release the address names)."""
     view = common.parse("not_found", {urlstate.RELEASE: query.get(urlstate.RELEASE)})
-    in_release = {urlstate.RELEASE: view[urlstate.RELEASE]}
+    in_release = view[urlstate.RELEASE]
     return html.Div(
         [
             html.H1("Page not found"),
@@ -23,7 +23,7 @@ def layout(**query) -> html.Div:
                 [
                     html.Li(
                         [
-                            dcc.Link(page.nav, href=urlstate.href(page.key, in_release)),
+                            dcc.Link(page.nav, href=urlstate.page_url(page.key, in_release)),
                             f": {page.description}",
                         ]
                     )
