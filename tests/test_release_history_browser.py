@@ -1,6 +1,7 @@
 """Releases over time in the browser: an earlier release's pages and the What changed page pass
-axe on a desktop and a phone, the shell's links keep the release, a copied link is pinned, the
-link to the current release follows the view, and the console stays clean."""
+axe on a desktop and a phone and fit a phone with big enough targets; the shell's links keep the
+release, a copied link is pinned, the link to the current release follows the view, and the
+console stays clean."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from release_history import EARLIER_SFYS, build_history
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from test_a11y_axe import AXE_JS, axe_violations, report
-from test_a11y_mobile import PHONE
+from test_a11y_mobile import MIN_TARGET, OVERFLOW, PHONE, SMALL_TARGETS
 
 pytestmark = pytest.mark.browser
 
@@ -71,9 +72,13 @@ def test_no_axe_violations_desktop_and_phone(duo, kept, axe_source):
         try:
             visit(duo, path)
             violations = axe_violations(duo, axe_source)
+            sizes = duo.driver.execute_script(OVERFLOW)
+            small = duo.driver.execute_script(SMALL_TARGETS, MIN_TARGET)
         finally:
             duo.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         assert violations == [], f"phone {path}:\n{report(violations)}"
+        assert sizes["scroll"] <= sizes["inner"], f"phone {path} scrolls sideways: {sizes}"
+        assert not small, f"phone {path}: touch targets under {MIN_TARGET} px: {small}"
         assert duo.get_logs() == []
 
 
