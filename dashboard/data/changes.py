@@ -17,7 +17,6 @@ KINDS: dict[str, str] = {
     "new": "New",
     "removed": "No longer in the release",
 }
-GROUP = ("measure", "geo_level", "period")
 
 
 def kind_column() -> pl.Expr:
@@ -46,12 +45,15 @@ def counted(changes: pl.DataFrame, by: tuple[str, ...]) -> pl.DataFrame:
     counts = kinds.group_by(*by).agg(
         *(pl.col("kind").eq(k).sum().alias(k) for k in KINDS), pl.len().alias("all")
     )
-    order = [
-        pl.col(c).replace_strict(ORDERS[c], list(range(len(ORDERS[c]))), default=len(ORDERS[c]))
-        if c in ORDERS
-        else pl.col(c)
-        for c in by
-    ]
+    order = []
+    for c in by:
+        if c in ORDERS:
+            ranks = list(range(len(ORDERS[c])))
+            order.append(pl.col(c).replace_strict(ORDERS[c], ranks, default=len(ranks)))
+        elif c == "period":  # fiscal years in time order, then the whole windows
+            order += [pl.col(c).str.contains(domain.WINDOW_JOIN, literal=True), pl.col(c)]
+        else:
+            order.append(pl.col(c))
     return counts.sort(order)
 
 

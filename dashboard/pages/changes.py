@@ -88,25 +88,33 @@ def by_measure(table: pl.DataFrame) -> html.Div:
     )
 
 
+def in_words(counts: dict) -> str:
+    """Return a group's changes in words ("12 value revised · 3 now hidden"), kinds with none left
+    out."""
+    return " · ".join(
+        f"{counts[k]:,} {label.lower()}" for k, label in changes.KINDS.items() if counts[k]
+    )
+
+
 def by_group(table: pl.DataFrame) -> html.Details:
-    """Return how many figures changed, by measure, area level and period (collapsed)."""
-    counted = changes.counted(table, changes.GROUP)
+    """Return how many figures changed, by period, area level and measure (collapsed)."""
+    counted = changes.counted(table, ("period", "geo_level", "measure"))
     rows = [
         (
-            queries.metric_label(r["measure"]),
-            LEVEL_LABELS.get(r["geo_level"], r["geo_level"]),
             domain.sfy_label(r["period"]),
-            *(str(r[k]) for k in changes.KINDS),
+            LEVEL_LABELS.get(r["geo_level"], r["geo_level"]),
+            queries.metric_label(r["measure"]),
+            in_words(r),
         )
         for r in counted.iter_rows(named=True)
     ]
     return html.Details(
         className="table-alt",
         children=[
-            html.Summary(f"By measure, area level and period ({len(rows)} groups)"),
+            html.Summary(f"By period, area level and measure ({len(rows)} groups)"),
             data_table(
-                "Figures changed since the previous release, by measure, area level and period",
-                (("Measure", False), ("Area level", False), ("Period", False), *kind_columns()),
+                "Figures changed since the previous release, by period, area level and measure",
+                (("Period", False), ("Area level", False), ("Measure", False), ("Changes", False)),
                 rows,
             ),
         ],
