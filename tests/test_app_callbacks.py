@@ -149,11 +149,12 @@ def test_map_click_opens_the_county_page(dash_client):
     assert dash_client.call(dep, [{"points": [{}]}, ""]) == {}
 
 
-def test_chart_csv_is_what_the_chart_shows(dash_client):
+def test_chart_csv_is_what_the_chart_shows(dash_client, fixture_release):
     dep = dash_client.dep_for(ids.graph(ids.FUNNEL_STAGES))
     response = dash_client.call(dep, ["county:fresno", "2019-20", "count", ""])
     href = response[ids.csv(ids.FUNNEL_STAGES)]["href"]
-    assert href == "/download/chart/funnel-stages.csv?geo=county:fresno&sfy=2019-20"
+    pinned = f"&release={fixture_release.release_id}"  # the link names the release it shows
+    assert href == "/download/chart/funnel-stages.csv?geo=county:fresno&sfy=2019-20" + pinned
     csv = dash_client.client.get(href)
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     frame = pl.read_csv(io.BytesIO(csv.data), schema_overrides={"geo_id": pl.String})

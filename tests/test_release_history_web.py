@@ -120,7 +120,10 @@ def test_links_inside_an_earlier_release_keep_naming_it(client, kept):
     assert set(inner) - set(pinned_links) == {same_view, urlstate.page_url("changes")}
     assert len(pinned_links) >= 6
     current = client.page("/")
-    assert not [h for h in hrefs(current) if "release=" in h]
+    page_links = [h for h in hrefs(current) if h.startswith("/") and "/download/" not in h]
+    assert page_links and not [h for h in page_links if "release=" in h]
+    downloads = [h for h in hrefs(current) if h.startswith("/download/")]
+    assert downloads and all(kept["current"] in h for h in downloads)  # files are pinned
 
 
 def test_a_pinned_link_to_the_current_release_keeps_its_id(client, kept):

@@ -113,8 +113,9 @@ def view_of(page: str, values: tuple) -> urlstate.View:
 
 
 def csv_href(chart_id: str, view: urlstate.View) -> str:
-    """Return the link of the CSV of exactly what a chart shows."""
-    return urlstate.chart_csv(chart_id, view.page, view.values)
+    """Return the link of the CSV of exactly what a chart shows, pinned to the shown release."""
+    pinned = {**view.values, urlstate.RELEASE: release.current().release_id}
+    return urlstate.chart_csv(chart_id, view.page, pinned)
 
 
 # The address follows the view. On page load the canonical link replaces the one typed (a
