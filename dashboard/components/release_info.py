@@ -33,7 +33,7 @@ def newer_notice(current_view: str, changes: str) -> html.Div:
                         **{"data-current-view": "true"},
                     ),
                     " · ",
-                    dcc.Link("What changed since this release", href=changes),
+                    dcc.Link("What changed in the current release", href=changes),
                 ]
             ),
         ],
