@@ -1,6 +1,9 @@
 """Benchmark disclosure control: the optimiser against the old heuristic, with loss figures.
 
-Run: .venv/bin/python bench/suppress.py [--skip-demo] [--fast]
+Run: .venv/bin/python bench/suppress.py [--skip-demo] [--fast] [--releases-only]
+
+With the universes, and alone with --releases-only: the joint suppression + audit time of 2, 4
+and 8 successive releases (bench/releases.py).
 
 Three cell universes (the table design of docs/disclosure-control.md applied to each):
 - demo: the real build's cells (synthetic extract, seed 855), 7 SFYs + window;
@@ -25,6 +28,7 @@ from pathlib import Path
 import loss
 import numpy as np
 import polars as pl
+import releases
 
 from dashboard import domain, reference
 from dashboard.build.aggregate import apply_table_design, geography_years, with_window
@@ -204,9 +208,9 @@ def load_average() -> str:
 def measure(label: str, cells: pl.DataFrame, window: str, fast: bool) -> dict:
     """Run the optimiser (with its audit) on one universe; print and return its figures."""
     counties = reference.load_counties()
-    cells = apply_table_design(cells, window)
+    cells = apply_table_design(cells)
     start, load = time.perf_counter(), load_average()
-    relations = derive_relations(cells, counties, window=window)
+    relations = derive_relations(cells, counties)
     outcome = optimise(cells, relations, fast=fast, bound=True)
     seconds = time.perf_counter() - start
     figures = loss.figures(outcome.cells, window)
@@ -254,13 +258,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-demo", action="store_true", help="only the generated universes")
     parser.add_argument("--fast", action="store_true", help="the optimiser's fast path")
+    parser.add_argument(
+        "--releases-only", action="store_true", help="only the successive-releases figures"
+    )
     args = parser.parse_args()
+    if args.releases_only:
+        releases.run(fast=args.fast)
+        return
     baseline = json.loads(BASELINE.read_text())
     universes = [] if args.skip_demo else [("demo", demo_cells(), domain.WINDOW)]
     universes += [(f"generated {y}", *generated_cells(y)) for y in (7, 14)]
     for name, cells, window in universes:
         figures = measure(name, cells, window, args.fast)
         side_by_side(name, figures, baseline.get(name, {}))
+    releases.run(fast=args.fast)
 
 
 if __name__ == "__main__":

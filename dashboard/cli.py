@@ -1,4 +1,4 @@
-"""Command line: `csec build`, `csec audit DIR`, `csec synth DIR`."""
+"""Command line: `csec build`, `csec releases`, `csec audit DIR`, `csec synth DIR`."""
 
 from __future__ import annotations
 
@@ -63,17 +63,49 @@ def parser() -> argparse.ArgumentParser:
         help="time-limited optimiser for development builds (more cells hidden; still audited)",
     )
     build.add_argument(
+        "--through",
+        help="last state fiscal year the release covers (default: the last one the program has)",
+    )
+    add_history_arguments(build)
+    build.add_argument(
+        "--new-history",
+        action="store_true",
+        help="start a new release history (forget the earlier releases and their records)",
+    )
+    build.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what would change and the joint audit's verdict; write nothing",
+    )
+    build.add_argument(
         "--show-failing-cells",
         action="store_true",
         help="if the disclosure audit fails, list the failing cells and their intervals "
         "(confidential: they are small counts of the extract; keep out of public logs)",
     )
+    demo = commands.add_parser(
+        "demo",
+        help="rebuild the demonstration release history from scratch (the synthetic extract "
+        "published twice: through the last fiscal year but one, then through the last)",
+    )
+    demo.add_argument("--out", type=Path, default=DEFAULT_OUT, help="current release directory")
+    demo.add_argument("--fast", action="store_true", help="time-limited optimiser")
+    add_history_arguments(demo)
+    releases = commands.add_parser("releases", help="list the kept releases, newest first")
+    releases.add_argument("--out", type=Path, default=DEFAULT_OUT, help="current release directory")
+    add_history_arguments(releases)
     audit = commands.add_parser(
         "audit",
         help="verify a published release directory (files, checksums, tables, CSV = Parquet, "
         "small counts, suppressed nulls, audit summary), then re-run the disclosure audit",
     )
     audit.add_argument("release", type=Path, nargs="?", default=DEFAULT_OUT)
+    audit.add_argument(
+        "--history",
+        type=Path,
+        help="also audit it together with every earlier release kept there (default: "
+        "'releases' beside the release, when it has an index)",
+    )
     synth = commands.add_parser(
         "synth", help="write the synthetic demonstration extract to a directory"
     )
@@ -84,13 +116,43 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def add_history_arguments(command: argparse.ArgumentParser) -> None:
+    """Add the options that say where the release history lives."""
+    command.add_argument(
+        "--history",
+        type=Path,
+        help="directory of the earlier releases and the history index "
+        "(default: 'releases' beside --out)",
+    )
+    command.add_argument(
+        "--confidential",
+        type=Path,
+        help="directory of each release's true counts, needed to audit the next release with "
+        "it; never publish it (default: 'confidential' beside --out)",
+    )
+
+
+def places_of(args: argparse.Namespace):
+    """Return where the history of the release in --out lives."""
+    from dashboard.build.history import Places
+
+    parent = args.out.parent
+    return Places(
+        args.out, args.history or parent / "releases", args.confidential or parent / "confidential"
+    )
+
+
 def run_build(args: argparse.Namespace) -> int:
     """Build the release with a progress display and a closing summary."""
+    from dashboard.build.history import start_new
     from dashboard.build.pipeline import build
     from dashboard.build.release import edition_of
 
     seed = args.seed if args.extract is None else None
     edition = edition_of(seed, args.extract_date, args.release_date, args.url)
+    places = places_of(args)
+    if args.new_history and not args.dry_run:
+        start_new(places)
     with console.status("starting") as status:
         report = build(
             args.out,
@@ -100,6 +162,9 @@ def run_build(args: argparse.Namespace) -> int:
             on_stage=lambda name: status.update(f"{name}..."),
             show_failing_cells=args.show_failing_cells,
             fast=args.fast,
+            through=args.through,
+            places=places,
+            dry_run=args.dry_run,
         )
     table = Table(title="Build summary", show_header=True)
     table.add_column("stage")
@@ -110,22 +175,75 @@ def run_build(args: argparse.Namespace) -> int:
     console.print(table)
     for key, value in report.figures.items():
         console.print(f"  {key}: {value:,}" if isinstance(value, int) else f"  {key}: {value}")
-    console.print(f"Release written to {args.out}")
+    if args.dry_run:
+        console.print("Dry run: nothing was written.")
+    elif report.figures.get("unchanged"):
+        console.print(
+            f"Nothing changed since release {report.figures['unchanged']}; nothing written."
+        )
+    else:
+        console.print(f"Release written to {args.out}")
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Rebuild the demo history, then list it."""
+    from dashboard.build.demo import build_demo_history
+
+    with console.status("starting") as status:
+        reports = build_demo_history(
+            places_of(args), args.fast, lambda name: status.update(f"{name}...")
+        )
+    for number, report in enumerate(reports, 1):
+        seconds = sum(report.stages.values())
+        console.print(f"release {number}: {seconds:.1f} s, changes {report.figures['changes']}")
+    return run_releases(args)
+
+
+def run_releases(args: argparse.Namespace) -> int:
+    """List the kept releases, newest first."""
+    from dashboard import release_format as fmt
+
+    places = places_of(args)
+    history = fmt.read_history(places.history_dir)
+    if not history["releases"]:
+        print(f"No release history in {places.history_dir}.")
+        return 0
+    for entry in history["releases"]:
+        where = fmt.release_directory(
+            entry["release_id"], history, places.release_dir, places.history_dir
+        )
+        mark = "current" if entry["release_id"] == history["current"] else ""
+        periods = entry["periods"]
+        print(
+            f"{entry['release_id']}  released {entry['release_date']}  extracted "
+            f"{entry['extract_date']}  {periods[0]} to {periods[-2]}  {where}  {mark}".rstrip()
+        )
     return 0
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    """Verify a published release, then audit its suppression; exit 1 if either fails."""
+    """Verify a published release and the earlier ones it follows, then audit their union's
+    suppression; exit 1 if either fails."""
+    from dashboard import release_format as fmt
     from dashboard.data.verify import ReleaseError, verify
     from dashboard.disclosure.audit import audit_release
 
+    history_dir = args.history or args.release.parent / "releases"
+    history = fmt.read_history(history_dir)
+    earlier = tuple(
+        fmt.release_directory(e["release_id"], history, args.release, history_dir)
+        for e in history["releases"]
+        if e["release_id"] != history["current"]
+    )
     try:
-        verify(args.release)
+        for directory in (args.release, *earlier):
+            verify(directory)
     except ReleaseError as error:
         console.print(f"[bold red]release check failed:[/] {error}", soft_wrap=True)
         return 1
-    print(f"Release check passed: {args.release}")
-    result = audit_release(args.release)
+    print(f"Release check passed: {args.release} and {len(earlier)} earlier release(s)")
+    result = audit_release(args.release, earlier)
     print(result.format())
     return 0 if result.passed else 1
 
@@ -139,7 +257,13 @@ def run_synth(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": run_build, "audit": run_audit, "synth": run_synth}
+COMMANDS = {
+    "build": run_build,
+    "demo": run_demo,
+    "releases": run_releases,
+    "audit": run_audit,
+    "synth": run_synth,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

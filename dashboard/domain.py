@@ -8,11 +8,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The fiscal years the program's records can fall in. A release covers the first k of them
+# (every year closed by its extract date) and carries its own periods in its manifest.
 FIRST_SFY = 2015
 LAST_SFY = 2021
 SFYS: tuple[str, ...] = tuple(f"{y}-{(y + 1) % 100:02d}" for y in range(FIRST_SFY, LAST_SFY + 1))
-WINDOW = f"{SFYS[0]} to {SFYS[-1]}"
-PERIODS: tuple[str, ...] = (*SFYS, WINDOW)
+WINDOW_JOIN = " to "
+
+
+def window_of(sfys: tuple[str, ...]) -> str:
+    """Return the id of the whole window of `sfys` ("2015-16 to 2021-22")."""
+    return f"{sfys[0]}{WINDOW_JOIN}{sfys[-1]}"
+
+
+def periods_of(sfys: tuple[str, ...]) -> tuple[str, ...]:
+    """Return a release's periods: its fiscal years, then their whole window."""
+    return (*sfys, window_of(sfys))
+
+
+def is_window(period: str) -> bool:
+    """Return whether a period id is a whole window rather than one fiscal year."""
+    return WINDOW_JOIN in period
+
+
+WINDOW = window_of(SFYS)
+PERIODS: tuple[str, ...] = periods_of(SFYS)
 
 STATE_FIPS = "06"
 STATE_NAME = "California"
@@ -213,9 +233,24 @@ RATES: tuple[Rate, ...] = (
 RATE_BY_ID = {r.id: r for r in RATES}
 
 
+NUMBER_WORDS = {
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+}
+
+
 def sfy_label(period: str) -> str:
     """Return the display label of a period id ("SFY 2015-16", or the whole window)."""
-    return f"SFY {period}" if period in SFYS else f"SFY {period} (all seven years)"
+    if not is_window(period):
+        return f"SFY {period}"
+    first, last = (int(p[:4]) for p in period.split(WINDOW_JOIN))
+    return f"SFY {period} (all {NUMBER_WORDS.get(last - first + 1, last - first + 1)} years)"
 
 
 def sfy_of_year_start(year: int) -> str:

@@ -9,6 +9,7 @@ exposes it as an attribute of the release, and the data dictionary and the docs 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -66,11 +67,12 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
     notes: str = ""
+    stem: str = ""
 
     @property
     def files(self) -> tuple[str, ...]:
-        """Return the file names of this table (one per format)."""
-        return tuple(f"{self.name}.{fmt}" for fmt in FORMATS[self.kind])
+        """Return the file names of this table (one per format; the stem defaults to the name)."""
+        return tuple(f"{self.stem or self.name}.{fmt}" for fmt in FORMATS[self.kind])
 
     @property
     def schema(self) -> dict[str, pl.DataType]:
@@ -111,8 +113,8 @@ def geo_columns() -> tuple[Column, ...]:
             "period",
             pl.String(),
             "dimension",
-            "State fiscal year (1 July - 30 June) such as 2015-16, "
-            f"or the whole window '{domain.WINDOW}'",
+            "State fiscal year (1 July - 30 June) such as 2015-16, or the whole window of the "
+            f"release's fiscal years such as '{domain.WINDOW}' (manifest.json lists them)",
         ),
     )
 
@@ -274,6 +276,12 @@ def reference_table(name: str) -> Table:
     )
 
 
+CHANGE_KINDS: dict[str, str] = {
+    "new": "a cell the previous release did not have (a new fiscal year or window)",
+    "removed": "a cell of the previous release this one does not have",
+    "value": "a published value changed",
+    "status": "the status changed",
+}
 CELL_KEY = ("measure", "geo_level", "geo_id", "period", "breakdown", "category")
 GEO_KEY = ("geo_level", "geo_id", "period")
 
@@ -385,6 +393,52 @@ TABLES: tuple[Table, ...] = (
         ),
         ("county_fips", "measure"),
     ),
+    Table(
+        "changes",
+        "data",
+        "what changed since the previous release: one row per cell that is new, removed, or "
+        "whose value or status changed (empty in a first release)",
+        (
+            Column("measure", pl.String(), "dimension", "Measure id (as in cells)"),
+            *geo_columns(),
+            Column("breakdown", pl.String(), "dimension", "As in cells"),
+            Column("category", pl.String(), "dimension", "As in cells"),
+            Column("change", pl.String(), "attribute", "One of: " + ", ".join(CHANGE_KINDS)),
+            Column(
+                "previous_value",
+                pl.Int64(),
+                "count",
+                "The value in the previous release; empty unless published there",
+                status="previous_status",
+            ),
+            Column(
+                "previous_status",
+                pl.String(),
+                "status",
+                "Status in the previous release; empty for a new cell",
+                nullable=True,
+            ),
+            Column(
+                "value",
+                pl.Int64(),
+                "count",
+                "The value in this release (as in cells); empty unless published",
+                status="status",
+            ),
+            Column(
+                "status",
+                pl.String(),
+                "status",
+                "Status in this release; empty for a removed cell",
+                nullable=True,
+            ),
+            DATA_SOURCE,
+        ),
+        CELL_KEY,
+        "A previous release stays available under its id. A removed cell is one the previous "
+        "release had and this one does not (a whole window replaced by a longer one).",
+        stem="CHANGES",
+    ),
     *(reference_table(name) for name in REFERENCE_SCHEMAS),
     Table(
         "data_dictionary",
@@ -421,7 +475,9 @@ MANIFEST_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "url": (str, "where the release is published"),
     "data_license": (str, f"SPDX id of the data licence ({DATA_LICENSE})"),
     "code_license": (str, f"SPDX id of the licence of the code that built it ({CODE_LICENSE})"),
-    "periods": (list, "period ids, in order"),
+    "periods": (list, "period ids, in order: the fiscal years, then their whole window"),
+    "previous_release_id": ((str, type(None)), "the release this one follows, else null"),
+    "method_changes": (list, "maintainers' notes on changes of method since the previous release"),
     "files": (list, "one entry per file: path, rows, bytes, sha256"),
 }
 FILE_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -469,8 +525,63 @@ class Edition:
             "url": self.url,
             "data_license": DATA_LICENSE,
             "code_license": CODE_LICENSE,
-            "periods": list(domain.PERIODS),
         }
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Where a release stands in the history: the release it follows and what changed in method."""
+
+    previous_release_id: str | None = None
+    method_changes: tuple[str, ...] = ()
+
+    def manifest_fields(self) -> dict:
+        """Return the manifest keys the lineage fills."""
+        return {
+            "previous_release_id": self.previous_release_id,
+            "method_changes": list(self.method_changes),
+        }
+
+
+# Release history: the current release lives in the release directory (data/aggregates); every
+# earlier kept release in <history directory>/<release_id>/ (data/releases/), which also holds
+# the index naming them all, newest first.
+HISTORY_INDEX = "index.json"
+HISTORY_ENTRY_KEYS: dict[str, type | tuple[type, ...]] = {
+    "release_id": str,
+    "release_date": str,
+    "extract_date": str,
+    "periods": list,
+    "previous_release_id": (str, type(None)),
+}
+
+
+def history_entry(manifest: dict) -> dict:
+    """Return a release's entry in the history index (from its manifest)."""
+    return {key: manifest[key] for key in HISTORY_ENTRY_KEYS}
+
+
+def read_history(history_dir: Path) -> dict:
+    """Return the history index ({"current": id, "releases": [entries]}); empty if none."""
+    path = Path(history_dir) / HISTORY_INDEX
+    if not path.exists():
+        return {"current": None, "releases": []}
+    index = json.loads(path.read_text(encoding="utf-8"))
+    entries = index.get("releases") if isinstance(index, dict) else None
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict)
+        and all(isinstance(e.get(k, ...), t) for k, t in HISTORY_ENTRY_KEYS.items())
+        for e in entries
+    ):
+        raise ValueError(f"{path} is not a valid release history index")
+    return index
+
+
+def release_directory(release_id: str, history: dict, release_dir: Path, history_dir: Path) -> Path:
+    """Return where a kept release lives: the release directory if current, else by id."""
+    if release_id == history.get("current"):
+        return Path(release_dir)
+    return Path(history_dir) / release_id
 
 
 def sha256(path: Path) -> str:

@@ -255,11 +255,13 @@ def build_fixture_release(out: Path, seed: int = 7) -> Path:
             (pl.col("geo_level") == "state") & pl.col("measure").is_in(domain.BREAKDOWN_MEASURES)
         ),
         **derived_tables(cells, rates, counties, domain.SYNTHETIC_TAG),
+        "changes": pl.DataFrame(schema=release_format.TABLE_BY_NAME["changes"].schema),
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
-        frame.write_parquet(out / f"{name}.parquet")
-        frame.write_csv(out / f"{name}.csv")
+        parquet, csv = release_format.TABLE_BY_NAME[name].files
+        frame.write_parquet(out / parquet)
+        frame.write_csv(out / csv)
     for name in ("counties.csv", "opt_in_roster.csv", "population.csv"):
         shutil.copy(reference.REFERENCE_DIR / name, out / name)
     release_format.dictionary().write_csv(out / "data_dictionary.csv")
@@ -304,7 +306,13 @@ def write_manifest(out: Path, edition: release_format.Edition = FIXTURE_EDITION)
                 "sha256": hashlib.sha256(data).hexdigest(),
             }
         )
-    manifest = {"release_id": release_id, **edition.manifest_fields(), "files": files}
+    manifest = {
+        "release_id": release_id,
+        **edition.manifest_fields(),
+        **release_format.Lineage().manifest_fields(),
+        "periods": list(domain.PERIODS),
+        "files": files,
+    }
     (out / release_format.MANIFEST).write_text(json.dumps(manifest, indent=2))
 
 

@@ -52,7 +52,7 @@ def funnel_cells(wide: pl.DataFrame, counties: pl.DataFrame) -> pl.DataFrame:
     years = geography_years(long.with_columns(opted_in=pl.col("value").is_not_null()))
     not_opted = pl.col("value").is_null()
     cells = (
-        with_window(years, ["measure", "geo_level", "geo_id"])
+        with_window(years, ["measure", "geo_level", "geo_id"], domain.WINDOW)
         .with_columns(
             breakdown=pl.lit(domain.TOTAL_BREAKDOWN),
             category=pl.lit(domain.ALL_CATEGORY),

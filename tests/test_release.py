@@ -14,20 +14,22 @@ import pytest
 
 from dashboard import domain
 from dashboard.build.aggregate import aggregate
+from dashboard.build.demo import build_demo_history, demo_places
 from dashboard.build.pipeline import REAL_EXTRACT_TAG, BuildError, build, load_reference
 from dashboard.build.publish import public_tables
 from dashboard.cli import main
 from dashboard.data.verify import verify
-from dashboard.disclosure.audit import audit
+from dashboard.disclosure.audit import audit, audit_release
 from dashboard.disclosure.optimise import suppress
 from dashboard.disclosure.relations import derive_relations
 from dashboard.extract import schema
 from dashboard.extract.schema import ExtractError
 from dashboard.reference import REFERENCE_DIR
-from dashboard.release_format import Edition
+from dashboard.release_format import Edition, read_history, release_directory
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE = ROOT / "data" / "aggregates"
+HISTORY = ROOT / "data" / "releases"
 FIXTURE_EXTRACT = ROOT / "tests" / "fixtures" / "extract_small"
 GOLDEN = ROOT / "tests" / "golden" / "extract_small"
 COUNT_TABLES = ("cells", "funnel_wide", "youth_wide", "demographics")
@@ -42,10 +44,18 @@ def manifest(directory: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def rebuilt(tmp_path_factory) -> Path:
-    """Return a fresh build of the demo release (with the committed one's dates)."""
-    out = tmp_path_factory.mktemp("rebuild") / "aggregates"
-    build(out, edition=Edition.of(manifest(RELEASE)))
-    return out
+    """Return the data directory of a fresh build of the demo release history."""
+    root = tmp_path_factory.mktemp("rebuild")
+    build_demo_history(demo_places(root))
+    return root
+
+
+def kept_directories() -> list[Path]:
+    """Return the directory of every kept release of the committed history, newest first."""
+    history = read_history(HISTORY)
+    return [
+        release_directory(e["release_id"], history, RELEASE, HISTORY) for e in history["releases"]
+    ]
 
 
 def count_columns(frame: pl.DataFrame) -> list[str]:
@@ -53,13 +63,38 @@ def count_columns(frame: pl.DataFrame) -> list[str]:
     return [c for c, t in frame.schema.items() if t.is_integer() and c != "estimate_year"]
 
 
-def test_committed_release_is_byte_identical_to_a_rebuild(rebuilt):
-    committed = sorted(p.name for p in RELEASE.iterdir())
-    assert committed == sorted(p.name for p in rebuilt.iterdir())
-    for name in committed:
-        assert (RELEASE / name).read_bytes() == (rebuilt / name).read_bytes(), (
-            f"{name} differs: run `make release`"
-        )
+def test_committed_history_is_byte_identical_to_a_rebuild(rebuilt):
+    """The current release, every kept one and the index equal a rebuild (`make release`)."""
+    committed = sorted(p.relative_to(RELEASE.parent) for p in RELEASE.parent.rglob("*"))
+    committed = [p for p in committed if p.parts[0] in ("aggregates", "releases")]
+    fresh = sorted(p.relative_to(rebuilt) for p in rebuilt.rglob("*"))
+    assert committed == [p for p in fresh if p.parts[0] != "confidential"]
+    for path in committed:
+        if (RELEASE.parent / path).is_file():
+            assert (RELEASE.parent / path).read_bytes() == (rebuilt / path).read_bytes(), (
+                f"{path} differs: run `make release`"
+            )
+
+
+def test_committed_history_has_two_releases_and_every_one_verifies():
+    """The demo keeps an earlier release; each passes the verifier and shows no count 1-10."""
+    directories = kept_directories()
+    assert len(directories) == 2 and directories[0] == RELEASE
+    for directory in directories:
+        verified = verify(directory)
+        for table in COUNT_TABLES:
+            frame = verified.tables[table]
+            for column in count_columns(frame):
+                assert not frame[column].is_between(domain.SMALL_MIN, domain.SMALL_MAX).any()
+    previous = verify(directories[1]).manifest
+    assert verify(RELEASE).manifest["previous_release_id"] == previous["release_id"]
+
+
+def test_committed_history_passes_the_joint_audit():
+    """The union of the kept releases passes the audit from published files alone."""
+    current, *earlier = kept_directories()
+    result = audit_release(current, tuple(earlier))
+    assert result.passed, result.format()
 
 
 def test_manifest_checksums_match_committed_files():

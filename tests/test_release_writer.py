@@ -24,9 +24,7 @@ REAL = fmt.Edition("extract", date(2026, 3, 2), date(2026, 3, 9), "https://data.
 def read_inputs(directory: Path, tag: str) -> tuple[dict, dict]:
     """Return the data and reference tables of a release, with `tag` as their data source."""
     data = {
-        t.name: pl.read_parquet(directory / f"{t.name}.parquet").with_columns(
-            data_source=pl.lit(tag)
-        )
+        t.name: pl.read_parquet(directory / t.files[0]).with_columns(data_source=pl.lit(tag))
         for t in fmt.TABLES
         if t.kind == "data"
     }
@@ -48,7 +46,8 @@ def write(target: Path, inputs, edition=FIXTURE_EDITION, audit=None) -> Path:
     """Write a release of the fixture tables."""
     data, reference = inputs
     audit = audit or {"passed": True, "n_cells": data["cells"].height}
-    return release.write_release(target, data, reference, audit, edition.seed, edition)
+    release.write_release(target, data, reference, audit, edition)
+    return target
 
 
 def manifest(directory: Path) -> dict:

@@ -152,7 +152,7 @@ def roll_up(county_years: pl.DataFrame, level: str, id_column: str | None) -> pl
     )
 
 
-def with_window(cells: pl.DataFrame, keys: list[str], window: str = domain.WINDOW) -> pl.DataFrame:
+def with_window(cells: pl.DataFrame, keys: list[str], window: str) -> pl.DataFrame:
     """Append the whole-window period (sum of the SFYs; null when never opted in)."""
     window_cells = (
         cells.group_by(keys)
@@ -169,11 +169,11 @@ def with_window(cells: pl.DataFrame, keys: list[str], window: str = domain.WINDO
 def geography_cells(
     records: pl.DataFrame, counties: pl.DataFrame, roster: pl.DataFrame
 ) -> pl.DataFrame:
-    """Return total cells (breakdown 'total') for counties, regions, peer groups and the state."""
+    """Return total cells (breakdown 'total') by SFY for counties, groups and the state."""
     county_years = county_year_cells(records, county_grid(counties, roster))
-    return with_window(
-        geography_years(county_years), ["measure", "geo_level", "geo_id"]
-    ).with_columns(breakdown=pl.lit(domain.TOTAL_BREAKDOWN), category=pl.lit(domain.ALL_CATEGORY))
+    return geography_years(county_years).with_columns(
+        breakdown=pl.lit(domain.TOTAL_BREAKDOWN), category=pl.lit(domain.ALL_CATEGORY)
+    )
 
 
 def geography_years(county_years: pl.DataFrame) -> pl.DataFrame:
@@ -194,14 +194,14 @@ def geography_years(county_years: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([frame.select(columns) for frame in levels])
 
 
-def demographic_cells(records: pl.DataFrame) -> pl.DataFrame:
+def demographic_cells(records: pl.DataFrame, sfys: tuple[str, ...]) -> pl.DataFrame:
     """Return statewide cells by SFY for each demographic breakdown of the breakdown measures."""
     wanted = records.filter(pl.col("measure").is_in(domain.BREAKDOWN_MEASURES))
     frames = []
     for breakdown, categories in domain.BREAKDOWNS.items():
         grid = (
             pl.DataFrame({"measure": list(domain.BREAKDOWN_MEASURES)})
-            .join(pl.DataFrame({"period": list(domain.SFYS)}), how="cross")
+            .join(pl.DataFrame({"period": list(sfys)}), how="cross")
             .join(pl.DataFrame({"category": list(categories)}), how="cross")
         )
         counts = wanted.group_by("measure", "period", pl.col(breakdown).alias("category")).agg(
@@ -212,18 +212,17 @@ def demographic_cells(records: pl.DataFrame) -> pl.DataFrame:
                 pl.col("value").fill_null(0), breakdown=pl.lit(breakdown)
             )
         )
-    cells = pl.concat(frames).with_columns(
+    return pl.concat(frames).with_columns(
         geo_level=pl.lit("state"), geo_id=pl.lit(domain.STATE_FIPS)
     )
-    return with_window(cells, ["measure", "geo_level", "geo_id", "breakdown", "category"])
 
 
-def sort_cells(cells: pl.DataFrame) -> pl.DataFrame:
+def sort_cells(cells: pl.DataFrame, sfys: tuple[str, ...]) -> pl.DataFrame:
     """Return cells in the canonical order (domain order of measures, levels, periods, categories)."""
     order = {
         "measure": [m.id for m in domain.MEASURES],
         "geo_level": list(domain.GEO_LEVELS),
-        "period": list(domain.PERIODS),
+        "period": list(domain.periods_of(sfys)),
         "breakdown": [domain.TOTAL_BREAKDOWN, *domain.BREAKDOWNS],
         "category": [domain.ALL_CATEGORY, *(c for cs in domain.BREAKDOWNS.values() for c in cs)],
     }
@@ -234,28 +233,55 @@ def sort_cells(cells: pl.DataFrame) -> pl.DataFrame:
     return cells.sort([*ranks[:2], "geo_id", *ranks[2:]])
 
 
-def apply_table_design(cells: pl.DataFrame, window: str = domain.WINDOW) -> pl.DataFrame:
+def apply_table_design(cells: pl.DataFrame) -> pl.DataFrame:
     """Drop the cells the table design does not publish (domain.TABLE_DESIGN_RULE)."""
-    by_year_below_state = (pl.col("geo_level") != "state") & (pl.col("period") != window)
+    by_year = ~pl.col("period").str.contains(domain.WINDOW_JOIN, literal=True)
+    by_year_below_state = (pl.col("geo_level") != "state") & by_year
     return cells.filter(
         ~(pl.col("measure").is_in(domain.WINDOW_ONLY_MEASURES) & by_year_below_state)
     )
+
+
+def year_cells(
+    reports: pl.DataFrame, youth: pl.DataFrame, counties: pl.DataFrame, roster: pl.DataFrame
+) -> pl.DataFrame:
+    """Return every cell by fiscal year (true counts; before the window and the table design).
+
+    The fiscal years are the roster's (a release covers the years its roster lists); records
+    of other years are left out.
+    """
+    sfys = release_sfys(roster)
+    records = pl.concat([report_records(reports), youth_records(youth)])
+    records = records.filter(pl.col("period").is_in(sfys))
+    return pl.concat(
+        [
+            geography_cells(records, counties, roster).select(*CELL_KEY, "value"),
+            demographic_cells(records, sfys).select(*CELL_KEY, "value"),
+        ]
+    )
+
+
+def cell_universe(years: pl.DataFrame) -> pl.DataFrame:
+    """Return the cell universe from year cells: the whole window added, the table design
+    applied, status `count` (or not_opted_in), in canonical order."""
+    sfys = tuple(sorted(years["period"].unique()))
+    keys = [k for k in CELL_KEY if k != "period"]
+    cells = with_window(years, keys, domain.window_of(sfys)).select(*CELL_KEY, "value")
+    status = (
+        pl.when(pl.col("value").is_null())
+        .then(pl.lit(domain.NOT_OPTED_IN))
+        .otherwise(pl.lit(COUNT))
+    )
+    return sort_cells(apply_table_design(cells).with_columns(status=status), sfys)
 
 
 def aggregate(
     reports: pl.DataFrame, youth: pl.DataFrame, counties: pl.DataFrame, roster: pl.DataFrame
 ) -> pl.DataFrame:
     """Return the cell universe of true counts: key columns, value (Int64) and status."""
-    records = pl.concat([report_records(reports), youth_records(youth)])
-    cells = pl.concat(
-        [
-            geography_cells(records, counties, roster).select(*CELL_KEY, "value"),
-            demographic_cells(records).select(*CELL_KEY, "value"),
-        ]
-    )
-    status = (
-        pl.when(pl.col("value").is_null())
-        .then(pl.lit(domain.NOT_OPTED_IN))
-        .otherwise(pl.lit(COUNT))
-    )
-    return sort_cells(apply_table_design(cells).with_columns(status=status))
+    return cell_universe(year_cells(reports, youth, counties, roster))
+
+
+def release_sfys(roster: pl.DataFrame) -> tuple[str, ...]:
+    """Return the fiscal years of a release: those its opt-in roster lists, in order."""
+    return tuple(sorted(roster["sfy"].unique()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard import domain
-from dashboard.build.aggregate import GROUP_LEVELS
+from dashboard.build.aggregate import GROUP_LEVELS, release_sfys
 
 GEO_KEY = ["geo_level", "geo_id", "period"]
 DECIMALS = {"percent": 1, "per_100k": 2}
@@ -15,6 +15,7 @@ def population_denominators(
     counties: pl.DataFrame, roster: pl.DataFrame, population: pl.DataFrame
 ) -> pl.DataFrame:
     """Return residents of opted-in counties per geography and period (window: person-years)."""
+    window = domain.window_of(release_sfys(roster))
     base = (
         population.join(roster, on=["county_fips", "sfy"])
         .filter(pl.col("opted_in"))
@@ -28,13 +29,13 @@ def population_denominators(
         by_year = base.group_by(key.alias("geo_id"), "period").agg(
             denominator=pl.col("population").sum()
         )
-        window = (
+        whole = (
             by_year.group_by("geo_id")
             .agg(pl.col("denominator").sum())
-            .with_columns(period=pl.lit(domain.WINDOW))
+            .with_columns(period=pl.lit(window))
         )
         frames.append(
-            pl.concat([by_year, window.select(by_year.columns)]).with_columns(
+            pl.concat([by_year, whole.select(by_year.columns)]).with_columns(
                 geo_level=pl.lit(level)
             )
         )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dashboard import domain
 from dashboard import release_format as fmt
 from dashboard.build.release_docs import citation_cff, readme
 from dashboard.data.verify import verify
@@ -68,9 +69,13 @@ def write_json(path: Path, payload: dict) -> None:
 
 
 def write_contents(
-    directory: Path, tables: dict[str, pl.DataFrame], audit: dict, edition: fmt.Edition
-) -> None:
-    """Write every file of the release into an empty directory."""
+    directory: Path,
+    tables: dict[str, pl.DataFrame],
+    audit: dict,
+    edition: fmt.Edition,
+    lineage: fmt.Lineage,
+) -> dict:
+    """Write every file of the release into an empty directory; return its manifest."""
     frames = {**tables, "data_dictionary": fmt.dictionary()}
     for table in fmt.TABLES:
         write_table(frames[table.name], directory, table)
@@ -78,8 +83,9 @@ def write_contents(
         {name: fmt.sha256(directory / name) for name in fmt.ID_FILES}, edition
     )
     illustrative = (tables["opt_in_roster"]["basis"] == "illustrative").any()
+    sfys = tuple(sorted(tables["opt_in_roster"]["sfy"].unique()))
     (directory / "README.md").write_text(
-        readme(release_id, edition, audit, illustrative), encoding="utf-8"
+        readme(release_id, edition, audit, illustrative, sfys, lineage), encoding="utf-8"
     )
     (directory / "CITATION.cff").write_text(citation_cff(release_id, edition), encoding="utf-8")
     write_json(directory / "audit.json", {**audit, "release_id": release_id})
@@ -93,10 +99,15 @@ def write_contents(
         }
         for name in fmt.FILES
     ]
-    write_json(
-        directory / fmt.MANIFEST,
-        {"release_id": release_id, **edition.manifest_fields(), "files": files},
-    )
+    manifest = {
+        "release_id": release_id,
+        **edition.manifest_fields(),
+        **lineage.manifest_fields(),
+        "periods": list(domain.periods_of(sfys)),
+        "files": files,
+    }
+    write_json(directory / fmt.MANIFEST, manifest)
+    return manifest
 
 
 def staging_paths(target: Path) -> tuple[Path, Path]:
@@ -118,19 +129,20 @@ def write_release(
     tables: dict[str, pl.DataFrame],
     reference: dict[str, pl.DataFrame],
     audit: dict,
-    seed: int | None,
-    edition: fmt.Edition | None = None,
-) -> Path:
-    """Write and verify the release in a staging directory, then swap it in.
+    edition: fmt.Edition,
+    lineage: fmt.Lineage | None = None,
+) -> dict:
+    """Write and verify the release in a staging directory, then swap it in; return its manifest.
 
     The last good release stays in place on any failure, including a failed verification.
     """
-    edition = edition or edition_of(seed)
     recover(target)
     temporary, backup = staging_paths(target)
     temporary.mkdir(parents=True)
     try:
-        write_contents(temporary, {**tables, **reference}, audit, edition)
+        manifest = write_contents(
+            temporary, {**tables, **reference}, audit, edition, lineage or fmt.Lineage()
+        )
         os.sync()
         verify(temporary)
     except BaseException:
@@ -140,4 +152,4 @@ def write_release(
         target.rename(backup)
     temporary.rename(target)
     shutil.rmtree(backup, ignore_errors=True)
-    return target
+    return manifest

@@ -32,7 +32,7 @@ README = """# {title}
 Counts of commercial sexual exploitation (CSE) reports and of young people identified with a
 documented CSE concern, in California counties that had opted in to the Opt-In CSEC Program
 (Senate Bill 855, 2014), by county, region, peer group and the state, for state fiscal years
-(SFY, 1 July - 30 June) {first} to {last} and the seven years together.
+(SFY, 1 July - 30 June) {first} to {last} and the {years} years together.
 
 | file | what |
 |---|---|
@@ -53,12 +53,14 @@ documented CSE concern, in California counties that had opted in to the Opt-In C
   documented: confirmed or at risk; for confirmed young people, placement context at
   identification; for everyone, child-welfare case status.
 - Region, peer-group and state figures are totals over the counties opted in that SFY. The
-  seven-year figures are totals over the SFYs.
+  whole-window figures are totals over the SFYs.
 - Identification is not prevalence: these counts reflect who came to the attention of the
   child-welfare system in participating counties, not how many young people experienced CSE.
 - Rates per 100,000 are per residents of all ages (Census Vintage 2019 estimates; 2019 carried
-  forward to SFY 2020-21 and 2021-22). Seven-year rates are average annual rates.
+  forward to later SFYs). Whole-window rates are average annual rates.
 {roster_line}
+## What changed
+{changes}
 ## Suppression
 Counts from 1 to 10 are suppressed, at every level, and so are further counts from which a
 suppressed count could be worked out by adding or subtracting published figures
@@ -85,6 +87,22 @@ authors:
 license: {license}
 notes: "{notes}"
 """
+
+
+def changes_section(lineage: fmt.Lineage) -> str:
+    """Return the README's account of what changed since the previous release."""
+    if lineage.previous_release_id is None:
+        return "This is the first release.\n"
+    lines = [
+        f"This release follows release {lineage.previous_release_id}, which stays available "
+        "under its id. `CHANGES.csv` lists every cell that is new, removed or changed. Fiscal "
+        "years published before are republished unchanged (docs: disclosure control, "
+        "successive releases).\n"
+    ]
+    if lineage.method_changes:
+        lines.append("\nChanges of method:\n")
+        lines += [f"- {change}\n" for change in lineage.method_changes]
+    return "".join(lines)
 
 
 def release_title(release_id: str, edition: fmt.Edition) -> str:
@@ -121,7 +139,14 @@ def file_rows() -> str:
     return "".join(rows)
 
 
-def readme(release_id: str, edition: fmt.Edition, audit: dict, roster_illustrative: bool) -> str:
+def readme(
+    release_id: str,
+    edition: fmt.Edition,
+    audit: dict,
+    roster_illustrative: bool,
+    sfys: tuple[str, ...],
+    lineage: fmt.Lineage,
+) -> str:
     """Return the release README."""
     intro = (
         SYNTHETIC_INTRO.format(notice=domain.SYNTHETIC_NOTICE, seed=edition.seed)
@@ -131,8 +156,10 @@ def readme(release_id: str, edition: fmt.Edition, audit: dict, roster_illustrati
     return README.format(
         title=TITLE,
         intro=intro,
-        first=domain.SFYS[0],
-        last=domain.SFYS[-1],
+        first=sfys[0],
+        last=sfys[-1],
+        years=domain.NUMBER_WORDS.get(len(sfys), len(sfys)),
+        changes=changes_section(lineage),
         files=file_rows(),
         extract_line="Synthetic extract generated" if edition.synthetic else "Records extracted",
         extract_date=edition.extract_date,

@@ -265,15 +265,49 @@ def check_rates(rates: pl.DataFrame, cells: pl.DataFrame) -> None:
             )
 
 
-def check_tables(tables: dict[str, pl.DataFrame]) -> None:
+def check_periods(manifest: dict) -> tuple[str, ...]:
+    """Return the release's periods, or raise unless they are fiscal years then their window."""
+    periods = tuple(manifest["periods"])
+    sfys = periods[:-1]
+    if not sfys or sfys != domain.SFYS[: len(sfys)] or periods != domain.periods_of(sfys):
+        raise fail(
+            "manifest.json is invalid: periods must be consecutive fiscal years from "
+            f"{domain.SFYS[0]}, then their whole window"
+        )
+    return periods
+
+
+def check_changes(changes: pl.DataFrame, cells: pl.DataFrame) -> None:
+    """Raise unless every change row that is not a removal shows the cell as cells does."""
+    key = list(fmt.CELL_KEY)
+    kinds = set(changes["change"].unique()) - set(fmt.CHANGE_KINDS)
+    if kinds:
+        raise fail(f"changes has unknown change kinds {sorted(kinds)}")
+    current = changes.filter(pl.col("change") != "removed")
+    joined = current.join(cells.select(*key, "value", "status"), on=key, how="left", suffix="_c")
+    differs = joined.filter(
+        pl.col("status_c").is_null()
+        | (pl.col("status") != pl.col("status_c"))
+        | pl.col("value").ne_missing(pl.col("value_c"))
+    )
+    if differs.height:
+        raise fail(f"changes: {differs.height} rows do not show the cell as cells does")
+    removed = changes.filter(pl.col("change") == "removed")
+    if removed["status"].null_count() != removed.height:
+        raise fail("changes: a removed cell has a status in this release")
+
+
+def check_tables(tables: dict[str, pl.DataFrame], manifest: dict) -> None:
     """Raise unless every table obeys its roles and the tables agree with each other."""
     for table in fmt.TABLES:
         check_roles(tables[table.name], table)
     cells = tables["cells"]
-    for column, allowed in (("measure", domain.MEASURE_BY_ID), ("period", domain.PERIODS)):
+    periods = check_periods(manifest)
+    for column, allowed in (("measure", domain.MEASURE_BY_ID), ("period", periods)):
         unknown = set(cells[column].unique()) - set(allowed)
         if unknown:
             raise fail(f"cells has unknown {column}s {sorted(unknown)}")
+    check_changes(tables["changes"], cells)
     check_wide(tables["funnel_wide"], cells, "funnel_wide")
     check_wide(tables["youth_wide"], cells, "youth_wide")
     check_demographics(tables["demographics"], cells)
@@ -322,7 +356,7 @@ def verify(directory: Path | str) -> Verified:
     try:
         check_files(directory, manifest)
         tables = {t.name: read_table(directory, t, rows) for t in fmt.TABLES}
-        check_tables(tables)
+        check_tables(tables, manifest)
         check_wording(directory, manifest, tables)
         audit = read_audit(directory, manifest)
         documents = {

@@ -31,7 +31,7 @@ from dashboard.disclosure.checks import (
     relation_failures,
     status_failures,
 )
-from dashboard.disclosure.relations import Relations, derive_relations
+from dashboard.disclosure.relations import KEY, Relations, derive_relations
 from dashboard.disclosure.report import AuditReport, interval_json
 from dashboard.disclosure.weights import WEIGHT, tier_names
 
@@ -267,7 +267,7 @@ def report(
     """Return the audit report of one run."""
     hidden = status == domain.SUPPRESSED
     counted = hidden | (status == domain.PUBLISHED)
-    tiers = tier_names(relations.keys, relations.window)
+    tiers = tier_names(relations.keys)
     names, counts = np.unique(tiers[hidden], return_counts=True)
     weights = np.array([WEIGHT[name] for name in tiers])
     empty = np.zeros(0, dtype=np.int64)
@@ -318,23 +318,44 @@ def audit(cells: pl.DataFrame, relations: Relations) -> AuditReport:
     return report("build", relations, status, prover, blocks, wanted, failures, start)
 
 
-def audit_release(release_dir: Path | str) -> AuditReport:
-    """Audit a published release directory from its files alone (no true values needed).
+def published_union(directories: list[Path]) -> tuple[pl.DataFrame, list[dict]]:
+    """Return the union of several releases' cells (what someone holding all of them has),
+    and a failure for every cell that two of them show differently (frozen years may not)."""
+    frames = [pl.read_parquet(d / "cells.parquet") for d in directories]
+    union = pl.concat(frames).unique(subset=list(KEY), keep="first", maintain_order=True)
+    failures = []
+    for directory, frame in zip(directories[1:], frames[1:], strict=True):
+        joined = frames[0].join(frame, on=list(KEY), suffix="_earlier")
+        differs = joined.filter(
+            (pl.col("status") != pl.col("status_earlier"))
+            | pl.col("value").ne_missing(pl.col("value_earlier"))
+        )
+        failures += [
+            {"check": "changed_between_releases", "release": directory.name, "cell": row}
+            for row in differs.select(KEY).head(DETAILED).iter_rows(named=True)
+        ]
+    return union, failures
+
+
+def audit_release(release_dir: Path | str, earlier: tuple[Path, ...] = ()) -> AuditReport:
+    """Audit a published release directory from its files alone (no true values needed),
+    together with the `earlier` releases it follows (the union of all their cells).
 
     Checks: statuses and nulls; no published count in 1..10; every relation without a hidden
     cell adds up; every hidden cell can reach 11 under model A (P1 for the primaries without
     knowing which they are: complements are >= 11 in truth) and is not computable exactly;
-    every rate rests on published counts equal to the published cells.
+    every rate rests on published counts equal to the published cells; a cell two releases
+    share is shown alike in both.
     """
     start = time.perf_counter()
     directory = Path(release_dir)
-    cells = pl.read_parquet(directory / "cells.parquet")
+    cells, union_failures = published_union([directory, *map(Path, earlier)])
     has_counties = (directory / "counties.csv").exists()
     counties = reference.load_counties(directory if has_counties else reference.REFERENCE_DIR)
     relations = derive_relations(cells, counties)
     values, status = cell_arrays(cells, relations)
     hidden = status == domain.SUPPRESSED
-    failures = status_failures(relations, values, status)
+    failures = union_failures + status_failures(relations, values, status)
     failures += relation_failures(relations, values, hidden)
     known = np.where(hidden, np.nan, np.nan_to_num(values))
     targets = np.flatnonzero(hidden)
@@ -345,7 +366,8 @@ def audit_release(release_dir: Path | str) -> AuditReport:
     lp_failures, blocks = prover.prove(system, wanted, anchor)
     failures += failure_details(lp_failures, relations, prover, blocks)
     if (directory / "rates.parquet").exists():
-        failures += rate_failures(pl.read_parquet(directory / "rates.parquet"), cells)
+        own = pl.read_parquet(directory / "cells.parquet")
+        failures += rate_failures(pl.read_parquet(directory / "rates.parquet"), own)
     else:
         failures.append({"check": "rates_missing", "path": str(directory / "rates.parquet")})
     return report("release", relations, status, prover, blocks, wanted, failures, start)

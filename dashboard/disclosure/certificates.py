@@ -32,18 +32,21 @@ LP_REWARD = 1e5  # LP value of one unit of protection: above any cost, so covera
 
 @dataclass(frozen=True)
 class Problem:
-    """What the optimiser works on: true values, cells that count, cells hidden anyway, costs."""
+    """What the optimiser works on: true values, cells that count, cells hidden anyway, cells
+    published already (an earlier release: they stay published), costs."""
 
     values: np.ndarray
     counted: np.ndarray
     primary: np.ndarray
     forced: np.ndarray
+    fixed: np.ndarray
     weights: np.ndarray
 
     @property
     def movable(self) -> np.ndarray:
-        """Return the cells a certificate may use: non-zero counts (zeros are published)."""
-        return self.counted & (self.values > 0)
+        """Return the cells a certificate may use: non-zero counts (zeros are published) that
+        no earlier release published."""
+        return self.counted & (self.values > 0) & ~self.fixed
 
     def cost(self, cells: np.ndarray) -> np.ndarray:
         """Return the cost of hiding cells: their weight, or nothing if hidden anyway."""
@@ -133,9 +136,9 @@ def linked_to(relations: Relations, cell: int) -> np.ndarray:
 
 
 def same_period(relations: Relations, cell: int) -> np.ndarray:
-    """Return, per cell, whether it is in `cell`'s period or the whole window (a small LP)."""
+    """Return, per cell, whether it is in `cell`'s period or a whole window (a small LP)."""
     periods = relations.periods
-    return (periods == periods[cell]) | (periods == relations.window)
+    return (periods == periods[cell]) | relations.in_window
 
 
 def direction(

@@ -56,8 +56,10 @@ class Outcome:
     chosen: list[Certificate] = field(default_factory=list)
 
 
-def problem_of(cells: pl.DataFrame, relations: Relations) -> tuple[Problem, np.ndarray]:
-    """Read true values and statuses into a Problem; cells already 'suppressed' stay hidden."""
+def problem_of(cells: pl.DataFrame, relations: Relations) -> tuple[Problem, np.ndarray, np.ndarray]:
+    """Read true values and statuses into a Problem: cells already 'suppressed' stay hidden,
+    cells already 'published' (an earlier release's) stay published. Also return the cell
+    index of each row and which cells still need a status (input status 'count')."""
     unknown = set(cells["status"].unique()) - set(INPUT_STATUSES)
     if unknown:
         raise ValueError(f"unexpected statuses: {sorted(unknown)}")
@@ -77,8 +79,12 @@ def problem_of(cells: pl.DataFrame, relations: Relations) -> tuple[Problem, np.n
     if (hidden & (values == 0)).any():
         raise ValueError("a zero is published, never suppressed")
     primary = counted & (values >= domain.SMALL_MIN) & (values <= domain.SMALL_MAX)
-    weights = cell_weights(relations.keys, relations.window, values)
-    return Problem(values, counted, primary, hidden | primary, weights), index
+    fixed = status == domain.PUBLISHED
+    if (fixed & primary).any():
+        raise ValueError("a count from 1 to 10 cannot stay published")
+    weights = cell_weights(relations.keys, values)
+    problem = Problem(values, counted, primary, hidden | primary, fixed, weights)
+    return problem, index, status == COUNT
 
 
 def master(
@@ -198,17 +204,39 @@ def optimise(
     decides all the same. `bound` also computes the lower bound (bench).
     """
     clock = time.perf_counter()
-    problem, index = problem_of(cells, relations)
+    problem, index, fresh = problem_of(cells, relations)
+    outcome = solve(cells, relations, problem, index, problem.primary & fresh, fast)
+    if not outcome.report.passed and (problem.primary & ~fresh).any():
+        # Cells an earlier run already settled (a kept release's) lost their protection to the
+        # new relations: protect every primary afresh.
+        outcome = solve(cells, relations, problem, index, problem.primary, fast)
+    if bound:
+        outcome.figures["lower bound"] = lower_bound(relations, problem)
+    outcome.figures["seconds"] = round(time.perf_counter() - clock, 2)
+    return outcome
+
+
+def solve(
+    cells: pl.DataFrame,
+    relations: Relations,
+    problem: Problem,
+    index: np.ndarray,
+    targets: np.ndarray,
+    fast: bool,
+) -> Outcome:
+    """Return the cheapest pattern that protects the `targets` primaries, audited (rule 8)."""
+    clock = time.perf_counter()
     grid = Grid(relations)
     grid = grid if grid.usable else None
     choices: list[Certificate] = []
     hopeless = 0
-    for cell in np.flatnonzero(problem.primary):
+    for cell in np.flatnonzero(targets):
         found = certificates_for(relations, grid, problem, int(cell))
         hopeless += not found
         choices += found
     figures: dict[str, object] = {
         "primaries": int(problem.primary.sum()),
+        "primaries given certificates": int(targets.sum()),
         "without certificate": hopeless,
         "certificate seconds": round(time.perf_counter() - clock, 2),
     }
@@ -217,7 +245,7 @@ def optimise(
         rerouted = replace(problem, forced=hidden)
         choices += [
             c
-            for cell in np.flatnonzero(problem.primary)
+            for cell in np.flatnonzero(targets)
             for c in lp_certificates(relations, rerouted, int(cell), variants=False)
         ]
         hidden, master_figures, chosen = master(problem, choices, fast)
@@ -240,9 +268,6 @@ def optimise(
             "loss of primaries alone": float(weights[problem.forced].sum()),
         }
     )
-    if bound:
-        figures["lower bound"] = lower_bound(relations, problem)
-    figures["seconds"] = round(time.perf_counter() - clock, 2)
     return Outcome(suppressed, report, figures, chosen)
 
 

@@ -82,13 +82,9 @@ class Relations:
         return self.keys["period"].to_numpy()
 
     @cached_property
-    def window(self) -> str:
-        """Return the period that sums the others (the totals of the time relations)."""
-        time = np.flatnonzero(self.kinds == "time")
-        if not time.size:
-            return domain.WINDOW
-        cells, coefs = self.members(int(time[0]))
-        return str(self.keys["period"][int(cells[coefs > 0][0])])
+    def in_window(self) -> np.ndarray:
+        """Return, per cell, whether its period is a whole window (not one fiscal year)."""
+        return np.array([domain.is_window(p) for p in self.periods], dtype=bool)
 
     def members(self, relation: int) -> tuple[np.ndarray, np.ndarray]:
         """Return the cell indices of one relation and their coefficients (+1 total, -1 parts)."""
@@ -183,14 +179,25 @@ def geography_relations(indexed: pl.DataFrame, counties: pl.DataFrame) -> list[p
     return out
 
 
-def time_relations(indexed: pl.DataFrame, window: str) -> list[pl.DataFrame]:
-    """Whole window = Σ of every other period present, for every other key."""
+def time_relations(indexed: pl.DataFrame) -> list[pl.DataFrame]:
+    """Each whole window = Σ of the fiscal years present within it, for every other key.
+
+    A universe may hold several windows (the union of successive releases: a longer window
+    replaces a shorter one); each sums the years from its first to its last.
+    """
     other = ["measure", "geo_level", "geo_id", "breakdown", "category"]
-    years = indexed.filter(pl.col("period") != window)
-    totals = indexed.filter(pl.col("period") == window).with_columns(
-        expected=pl.lit(years["period"].n_unique(), dtype=pl.UInt32)
-    )
-    return [partition(totals, years, other, "time")]
+    periods = sorted(indexed["period"].unique())
+    years = [p for p in periods if not domain.is_window(p)]
+    out = []
+    for window in (p for p in periods if domain.is_window(p)):
+        first, last = window.split(domain.WINDOW_JOIN)
+        within = [y for y in years if first <= y <= last]
+        totals = indexed.filter(pl.col("period") == window).with_columns(
+            expected=pl.lit(len(within), dtype=pl.UInt32)
+        )
+        parts = indexed.filter(pl.col("period").is_in(within))
+        out.append(partition(totals, parts, other, "time"))
+    return out
 
 
 def measure_relations(indexed: pl.DataFrame) -> list[pl.DataFrame]:
@@ -223,13 +230,11 @@ def breakdown_relations(indexed: pl.DataFrame) -> list[pl.DataFrame]:
     return out
 
 
-def derive_relations(
-    cells: pl.DataFrame, counties: pl.DataFrame, window: str = domain.WINDOW
-) -> Relations:
+def derive_relations(cells: pl.DataFrame, counties: pl.DataFrame) -> Relations:
     """Return every additive identity among `cells` (geography, time, measures, breakdowns).
 
-    `counties` maps county_fips to region_id and peer_group_id; `window` is the period that is
-    the sum of all the other periods present.
+    `counties` maps county_fips to region_id and peer_group_id; a period that is a whole window
+    (domain.is_window) is the sum of the fiscal years within it.
     """
     keys = canonical_sort(cells.select(KEY))
     if keys.n_unique() != keys.height:
@@ -237,7 +242,7 @@ def derive_relations(
     indexed = keys.with_row_index("cell")
     frames = [
         *geography_relations(indexed, counties),
-        *time_relations(indexed, window),
+        *time_relations(indexed),
         *measure_relations(indexed),
         *breakdown_relations(indexed),
     ]

@@ -46,7 +46,7 @@ TIERS: tuple[Tier, ...] = (
 WEIGHT = {tier.name: tier.weight for tier in TIERS}
 
 
-def tier_names(keys: pl.DataFrame, window: str) -> np.ndarray:
+def tier_names(keys: pl.DataFrame) -> np.ndarray:
     """Return the tier name of each cell of a key frame (measure, geo_level, period, breakdown)."""
     total = pl.col("breakdown") == domain.TOTAL_BREAKDOWN
     headline = pl.col("measure").is_in(HEADLINE_MEASURES) & total
@@ -58,19 +58,19 @@ def tier_names(keys: pl.DataFrame, window: str) -> np.ndarray:
         .then(pl.lit("group_headline"))
         .when(headline)
         .then(pl.lit("county_headline"))
-        .when(pl.col("period") == window)
+        .when(pl.col("period").str.contains(domain.WINDOW_JOIN, literal=True))
         .then(pl.lit("window_sub_category"))
         .otherwise(pl.lit("sub_category"))
     )
     return keys.select(tier.alias("tier"))["tier"].to_numpy()
 
 
-def cell_weights(keys: pl.DataFrame, window: str, values: np.ndarray | None = None) -> np.ndarray:
+def cell_weights(keys: pl.DataFrame, values: np.ndarray | None = None) -> np.ndarray:
     """Return each cell's hiding cost: its tier's weight, a little more for larger counts (when
     `values` are given), and a distinct tie-breaker. Tiers never overlap: a count would need
     more than 10^20 to cross into the next tier.
     """
-    names = tier_names(keys, window)
+    names = tier_names(keys)
     base = np.array([WEIGHT[name] for name in names], dtype=float)
     if values is not None:
         base *= 1.0 + SIZE_FACTOR * np.log10(1.0 + np.maximum(values, 0.0))
