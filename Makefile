@@ -25,9 +25,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-## Rebuild the release in data/aggregates from the synthetic demo extract.
+## Rebuild the demo release history from the synthetic extract: data/aggregates (current),
+## data/releases (earlier releases and the index), data/confidential (never published).
 release: $(STAMP)
-	$(BIN)/csec build
+	$(BIN)/csec demo
 
 audit: $(STAMP)
 	$(BIN)/csec audit data/aggregates
