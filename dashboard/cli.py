@@ -175,6 +175,15 @@ def run_build(args: argparse.Namespace) -> int:
     console.print(table)
     for key, value in report.figures.items():
         console.print(f"  {key}: {value:,}" if isinstance(value, int) else f"  {key}: {value}")
+    if report.changes is not None and report.changes.height:
+        changes = Table(
+            title="What will change (cells)" if args.dry_run else "What changed (cells)"
+        )
+        for column in ("change", "period", "level", "cells"):
+            changes.add_column(column, justify="right" if column == "cells" else "left")
+        for row in report.changes.iter_rows():
+            changes.add_row(*(str(value) for value in row))
+        console.print(changes)
     if args.dry_run:
         console.print("Dry run: nothing was written.")
     elif report.figures.get("unchanged"):

@@ -45,6 +45,7 @@ class BuildReport:
 
     stages: dict[str, float] = field(default_factory=dict)
     figures: dict[str, object] = field(default_factory=dict)
+    changes: pl.DataFrame | None = None
 
     @contextmanager
     def stage(self, name: str, on_stage: Callable[[str], None] | None) -> Iterator[None]:
@@ -177,6 +178,9 @@ def build(
         edition = edition or edition_of(seed if extract_dir is None else None)
         lineage = lineage_of(kept, edition, changelog)
         report.figures["changes"] = dict(tables["changes"]["change"].value_counts().rows())
+        report.changes = (
+            tables["changes"].group_by("change", "period", "geo_level").len().sort(pl.all())
+        )
         if kept and not tables["changes"].height and same_dates(kept[0].manifest, edition):
             report.figures["unchanged"] = kept[0].release_id
         elif not dry_run:
