@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import domain
+from dashboard import domain, release_format
 from dashboard.build.aggregate import aggregate
 from dashboard.build.demo import build_demo_history, demo_places
 from dashboard.build.pipeline import REAL_EXTRACT_TAG, BuildError, build, load_reference
