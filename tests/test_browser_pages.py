@@ -24,6 +24,7 @@ HEADINGS = {  # page -> words its heading shows at its default view
     "brief": "county brief",
     "downloads": "Downloads",
     "methodology": "Methodology",
+    "changes": "What changed",
 }
 PAGES = {
     **{urlstate.site_path(p.key): HEADINGS[p.key] for p in registry.PAGES if p.key in HEADINGS},
@@ -195,7 +196,10 @@ def test_table_alternative_and_downloads_are_reachable(duo):
     assert table.find_element(By.TAG_NAME, "caption").text
     assert table.find_elements(By.CSS_SELECTOR, "th[scope='col']")
     link = duo.find_element("#placement-status-csv")
-    assert link.get_attribute("href").endswith("/download/chart/placement-status.csv")
+    release_id = duo.find_element("#release-line").get_attribute("data-release-id")
+    assert link.get_attribute("href").endswith(
+        f"/download/chart/placement-status.csv?release={release_id}"
+    )
     duo.driver.execute_cdp_cmd(
         "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(duo.download_path)}
     )
