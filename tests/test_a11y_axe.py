@@ -61,6 +61,14 @@ def hidden_county_view() -> str:
     return f"/county/{slug(name)}?measure={measure}"
 
 
+def earlier_release() -> str:
+    """Return the id of the oldest release the committed history keeps (not the current one)."""
+    index = json.loads((ROOT / "data" / "releases" / "index.json").read_text())
+    earlier = [e["release_id"] for e in index["releases"] if e["release_id"] != index["current"]]
+    assert earlier, "the committed demo history keeps no earlier release"
+    return earlier[-1]
+
+
 def _expand(duo) -> None:
     """Open every summary ("More"), the visibility details and the table alternatives."""
     for button in duo.driver.find_elements(By.CSS_SELECTOR, "button[data-more]"):
@@ -96,6 +104,8 @@ STATES = [
     ("downloads", "/downloads", None),
     ("methodology", "/methodology", None),
     ("changes", "/changes", _open_tables),
+    ("earlier-release", f"/county/fresno?release={earlier_release()}", _open_tables),
+    ("earlier-changes", f"/changes?release={earlier_release()}", None),
     ("not-found", "/no-such-page", None),
 ]
 
