@@ -125,6 +125,9 @@ def build_history(root: Path) -> dict[str, str | Path]:
     staging = root / "earlier"
     with with_years(EARLIER_SFYS):
         build_fixture_release(staging, seed=7)
+    for name in ("opt_in_roster.csv", "population.csv"):  # its reference rows: its own years
+        rows = pl.read_csv(staging / name, infer_schema_length=0)
+        rows.filter(pl.col("sfy").is_in(EARLIER_SFYS)).write_csv(staging / name)
     earlier_edition = replace(
         FIXTURE_EDITION, extract_date=date(2025, 1, 5), release_date=date(2025, 1, 6)
     )

@@ -306,10 +306,15 @@ def test_what_changed_counts_the_changes_table(client, kept):
         assert str(row["value"]) in text
 
 
-def test_what_changed_lists_roster_and_population_changes(client):
+def test_what_changed_lists_roster_and_population_changes(client, kept):
     text = text_of(client.page("/changes"))
-    assert "Opt-in roster: 1 row changed" in text
+    assert "Opt-in roster: 1 row changed" in text  # an earlier year's row (release_history)
     assert "Population: 1 row changed" in text
+    roster = pl.read_csv(kept["release_dir"] / "opt_in_roster.csv", infer_schema_length=0)
+    new = roster.filter(pl.col("sfy") == domain.SFYS[-1])
+    opted = new.filter(pl.col("opted_in") == "true").height
+    assert f"SFY {domain.SFYS[-1]} is new: {opted} of {new.height} counties opted in." in text
+    assert f"SFY {domain.SFYS[-1]} is new: residents listed for {new.height} counties." in text
 
 
 def test_the_first_release_says_so(client, kept):

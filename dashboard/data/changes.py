@@ -68,20 +68,24 @@ def new_periods(rel: Release, previous_periods: tuple[str, ...]) -> tuple[str, .
     return tuple(p for p in rel.periods if p not in previous_periods)
 
 
-def roster_changes(rel: Release, previous: Release) -> pl.DataFrame:
-    """Return county_fips, sfy, before, now of the roster rows that differ (null: no row)."""
-    return reference_diff(rel.roster, previous.roster, "opted_in")
+REFERENCE_COLUMNS = {"opt_in_roster": "opted_in", "population": "population"}
 
 
-def population_changes(rel: Release, previous: Release) -> pl.DataFrame:
-    """Return county_fips, sfy, before, now of the population rows that differ (null: no row)."""
-    return reference_diff(rel.population, previous.population, "population")
+def new_years(rel: Release, previous: Release, table: str) -> pl.DataFrame:
+    """Return the rows of a reference table for fiscal years the previous release did not list."""
+    listed = previous.tables[table]["sfy"].unique()
+    return rel.tables[table].filter(~pl.col("sfy").is_in(listed.implode()))
 
 
-def reference_diff(now: pl.DataFrame, before: pl.DataFrame, column: str) -> pl.DataFrame:
-    """Return county_fips, sfy, before, now where a reference table's `column` differs."""
-    key = ["county_fips", "sfy"]
+def reference_diff(rel: Release, previous: Release, table: str) -> pl.DataFrame:
+    """Return county_fips, sfy, before, now of a reference table's rows that differ in a fiscal
+    year the previous release listed (null: no row)."""
+    key, column = ["county_fips", "sfy"], REFERENCE_COLUMNS[table]
+    before, now = previous.tables[table], rel.tables[table]
     joined = before.select(*key, before=column).join(
-        now.select(*key, now=column), on=key, how="full", coalesce=True
+        now.filter(pl.col("sfy").is_in(before["sfy"].unique().implode())).select(*key, now=column),
+        on=key,
+        how="full",
+        coalesce=True,
     )
     return joined.filter(pl.col("before").ne_missing(pl.col("now"))).sort(key)

@@ -69,21 +69,17 @@ def summary(previous_id: str, counts: dict[str, int], new: tuple) -> html.Div:
     )
 
 
-def kind_columns() -> tuple[tuple[str, bool], ...]:
-    """Return the count columns of the change tables."""
-    return tuple((label, True) for label in changes.KINDS.values())
-
-
 def by_measure(table: pl.DataFrame) -> html.Div:
-    """Return how many figures changed, by measure."""
+    """Return how many figures changed, by measure (a column per kind of change that occurs)."""
     counted = changes.counted(table, ("measure",))
+    kinds = [k for k in changes.KINDS if counted[k].sum()]
     rows = [
-        (queries.metric_label(r["measure"]), *(str(r[k]) for k in changes.KINDS))
+        (queries.metric_label(r["measure"]), *(f"{r[k]:,}" for k in kinds))
         for r in counted.iter_rows(named=True)
     ]
     return data_table(
         "Figures changed since the previous release, by measure",
-        (("Measure", False), *kind_columns()),
+        (("Measure", False), *((changes.KINDS[k], True) for k in kinds)),
         rows,
     )
 
@@ -132,13 +128,14 @@ def reference_section(rel: release.Release, previous: release.Release | None) ->
         ]
     names = {c.fips: c.name for c in rel.geos.counties}
     out = []
-    for title, frame, words in (
-        ("Opt-in roster", changes.roster_changes(rel, previous), roster_words),
-        ("Population", changes.population_changes(rel, previous), population_words),
+    for title, table, words in (
+        ("Opt-in roster", "opt_in_roster", roster_words),
+        ("Population", "population", population_words),
     ):
-        out.append(html.H3(title))
+        out += [html.H3(title), *new_year_lines(changes.new_years(rel, previous, table), table)]
+        frame = changes.reference_diff(rel, previous, table)
         if not frame.height:
-            out.append(html.P(f"No change to the {title.lower()} since the previous release."))
+            out.append(html.P(f"No change to the {title.lower()} of the earlier years."))
             continue
         rows = [
             (names.get(r["county_fips"], r["county_fips"]), domain.sfy_label(r["sfy"]),
@@ -155,6 +152,19 @@ def reference_section(rel: release.Release, previous: release.Release | None) ->
             )
         )
     return out
+
+
+def new_year_lines(rows: pl.DataFrame, table: str) -> list[html.P]:
+    """Return one line per new fiscal year of a reference table (counties opted in, or listed)."""
+    lines = []
+    for (sfy,), part in rows.sort("sfy").group_by("sfy", maintain_order=True):
+        what = (
+            f"{int(part['opted_in'].sum())} of {plural(part.height, 'county', 'counties')} opted in"
+            if table == "opt_in_roster"
+            else f"residents listed for {plural(part.height, 'county', 'counties')}"
+        )
+        lines.append(html.P(f"{domain.sfy_label(sfy)} is new: {what}."))
+    return lines
 
 
 def roster_words(value: bool | None) -> str:
