@@ -390,3 +390,11 @@ def test_a_malformed_history_index_stops_start_up(kept, tmp_path):
                 compress=False,
             )
         )
+
+
+def test_methodology_explains_successive_releases(client, kept):
+    layout = client.page("/methodology", f"?release={kept['earlier']}")
+    assert "Successive releases" in text_of(layout)
+    assert domain.SUCCESSIVE_RELEASES_RULE in text_of(layout)
+    assert f"/changes?release={kept['earlier']}" in hrefs(layout)
+    assert f"/downloads?release={kept['earlier']}" in hrefs(layout)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import polars as pl
-from dash import html
+from dash import dcc, html
 
-from dashboard import domain, ids
+from dashboard import domain, ids, urlstate
 from dashboard.components import notices
 from dashboard.components.table import data_table
 from dashboard.data import release
@@ -90,6 +90,28 @@ def _population_note(rel: release.Release) -> str:
     notes = sorted({n for n in rel.population["note"].to_list() if n})
     text = f"Estimates for {years[0]}-{years[-1]}." if years else ""
     return " ".join([text, *notes])
+
+
+def successive_releases(view: urlstate.View) -> html.Section:
+    """Return how releases follow each other: the rule, and where each one's changes are."""
+    in_release = view[urlstate.RELEASE]
+    return html.Section(
+        className="card",
+        **{"aria-labelledby": "m-releases"},
+        children=[
+            html.H2("Successive releases", id="m-releases"),
+            html.P(domain.SUCCESSIVE_RELEASES_RULE),
+            html.P(
+                [
+                    "Each release lists what changed since the one before (",
+                    dcc.Link("What changed", href=urlstate.page_url("changes", in_release)),
+                    "), and every kept release can be opened and downloaded from the ",
+                    dcc.Link("downloads page", href=urlstate.page_url("downloads", in_release)),
+                    ". A link that names a release keeps showing that release's figures.",
+                ]
+            ),
+        ],
+    )
 
 
 def layout(**query) -> html.Div:
@@ -208,6 +230,7 @@ def layout(**query) -> html.Div:
                     ),
                 ],
             ),
+            successive_releases(view),
             html.Section(
                 className="card",
                 **{"aria-labelledby": "m-roster"},
