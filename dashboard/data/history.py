@@ -1,8 +1,8 @@
 """The kept releases: the current one and every earlier one the history index names.
 
 The current release lives in the release directory; an earlier one in the history directory
-under its id (`dashboard.release_format.release_directory`). An earlier release is verified on
-first use and kept loaded; one that fails the verifier is refused (logged once) and never served.
+under its id. An earlier release is verified on first use and kept loaded (the index bounds how
+many); one that fails the verifier is refused (logged once) and never served.
 """
 
 from __future__ import annotations
@@ -53,13 +53,14 @@ class History:
         self.release_dir = Path(release_dir)
         self.history_dir = Path(history_dir)
         latest = release.load(self.release_dir)
-        index = fmt.read_history(self.history_dir)
-        rows = [r for r in index["releases"] if r["release_id"] != latest.release_id]
+        self.index = fmt.read_history(self.history_dir)
+        rows = [r for r in self.index["releases"] if r["release_id"] != latest.release_id]
         self.entries: tuple[Entry, ...] = tuple(
             Entry.of(row, latest.release_id) for row in [fmt.history_entry(latest.manifest), *rows]
         )
         self.by_id = {e.release_id: e for e in self.entries}
         self.latest_id = latest.release_id
+        self.loaded: dict[str, Release] = {latest.release_id: latest}  # each kept once verified
         self.refused: set[str] = set()
         self.lock = threading.Lock()
 
@@ -69,11 +70,13 @@ class History:
 
     def load(self, release_id: str) -> Release:
         """Return a kept release by id, verified; raise ReleaseError if unknown or refused."""
+        if release_id in self.loaded:
+            return self.loaded[release_id]
         if release_id not in self.by_id or release_id in self.refused:
             raise ReleaseError(f"release {release_id!r} is not kept here")
-        if release_id == self.latest_id:
-            return release.load(self.release_dir)
-        directory = self.history_dir / release_id
+        directory = fmt.release_directory(
+            release_id, self.index, self.release_dir, self.history_dir
+        )
         try:
             rel = release.load(directory)
         except ReleaseError as error:
@@ -85,7 +88,8 @@ class History:
             with self.lock:
                 self.refused.add(release_id)
             raise ReleaseError(f"{directory} holds release {rel.release_id}, not {release_id}")
-        return rel
+        with self.lock:
+            return self.loaded.setdefault(release_id, rel)
 
     def previous(self, rel: Release) -> Release | None:
         """Return the release `rel` follows when it is kept and sound, else None."""

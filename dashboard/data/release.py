@@ -150,7 +150,7 @@ def metric_index(metrics: dict[str, pl.DataFrame]) -> dict[tuple[str, str, str, 
     return index
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=4)
 def load(directory: Path) -> Release:
     """Return the verified release in `directory`; raise ReleaseError if it must not be served."""
     directory = Path(directory)
