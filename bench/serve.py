@@ -165,7 +165,7 @@ def main_callbacks(base: str) -> dict[str, dict]:
 
 
 def control_options(layout) -> dict[str, list[str]]:
-    """Return control id -> every option value of a rendered page."""
+    """Return control id -> every option value of a rendered page (a holder: its value)."""
     found = {}
     for node in walk(layout):
         props = node["props"]
@@ -175,6 +175,8 @@ def control_options(layout) -> dict[str, list[str]]:
                 for n in walk(props.get("children"))
                 if n["type"] in {"Option", "Button"}
             ]
+        elif "data-holds" in props:  # a hidden holder (the page's release): its one value
+            found[props["id"]] = [props["data-value"]]
     return found
 
 
