@@ -398,3 +398,17 @@ def test_methodology_explains_successive_releases(client, kept):
     assert domain.SUCCESSIVE_RELEASES_RULE in text_of(layout)
     assert f"/changes?release={kept['earlier']}" in hrefs(layout)
     assert f"/downloads?release={kept['earlier']}" in hrefs(layout)
+
+
+def test_each_release_has_its_own_cached_replies(client, kept):
+    from dashboard.server.replies import HIT_HEADER
+
+    router = client.dep_for(ROUTER_OUTPUT)
+    replies = {}
+    for search in ("?sfy=2016-17", f"?sfy=2016-17&release={kept['earlier']}"):
+        body = callback_body(router, ["/placement", search])
+        first = client.client.post("/_dash-update-component", json=body)
+        again = client.client.post("/_dash-update-component", json=body)
+        assert again.headers[HIT_HEADER] == "hit" and again.data == first.data
+        replies[search] = first.data
+    assert len(set(replies.values())) == 2  # same view, other release: other figures
