@@ -412,3 +412,30 @@ def test_each_release_has_its_own_cached_replies(client, kept):
         assert again.headers[HIT_HEADER] == "hit" and again.data == first.data
         replies[search] = first.data
     assert len(set(replies.values())) == 2  # same view, other release: other figures
+
+
+def test_what_changed_when_the_previous_release_is_no_longer_kept(kept, tmp_path):
+    from dashboard.app import create_app
+    from dashboard.settings import Settings
+
+    index = json.loads((kept["history_dir"] / "index.json").read_text())
+    index["releases"] = index["releases"][:1]  # the earlier release was pruned
+    (tmp_path / "index.json").write_text(json.dumps(index))
+    app = create_app(
+        Settings(
+            release_dir=kept["release_dir"],
+            history_dir=tmp_path,
+            geojson_path=GEOJSON,
+            compress=False,
+            **UNBOUNDED,
+        )
+    )
+    layout = DashClient(app).page("/changes")
+    text = json.dumps(layout)
+    assert f"Since release {kept['earlier']}:" in text
+    assert " (no longer kept on this site)." in text
+    assert "The previous release is not kept on this site" in text
+    assert f"/?release={kept['earlier']}" not in hrefs(layout)
+    window = domain.window_of(domain.SFYS)
+    new = f"New periods: SFY {domain.SFYS[-1]}, SFY {window} (all seven years)."
+    assert new in text  # from the changes table: every cell of those periods is new

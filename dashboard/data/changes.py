@@ -63,9 +63,12 @@ def totals(changes: pl.DataFrame) -> dict[str, int]:
     return {k: kinds.count(k) for k in KINDS}
 
 
-def new_periods(rel: Release, previous_periods: tuple[str, ...]) -> tuple[str, ...]:
-    """Return the periods of `rel` that the previous release did not have, in order."""
-    return tuple(p for p in rel.periods if p not in previous_periods)
+def new_periods(rel: Release) -> tuple[str, ...]:
+    """Return the periods of `rel` the previous release did not have, in order: those whose
+    changes are all new cells (each period has every cell of the release's table design)."""
+    kinds = rel.changes.group_by("period").agg(only_new=(pl.col("change") == "new").all())
+    new = set(kinds.filter(pl.col("only_new"))["period"].to_list())
+    return tuple(p for p in rel.periods if p in new)
 
 
 REFERENCE_COLUMNS = {"opt_in_roster": "opted_in", "population": "population"}

@@ -217,12 +217,7 @@ def layout(**query) -> html.Div:
     kept = history.current()
     previous = kept.previous(rel)
     entry = kept.by_id.get(previous_id)
-    previous_periods = previous.periods if previous else ()
-    new = (
-        changes.new_periods(rel, previous_periods)
-        if previous or entry is None
-        else changes.new_periods(rel, (*entry.sfys, domain.window_of(entry.sfys)))
-    )
+    new = changes.new_periods(rel)
     table = rel.changes
     counts = changes.totals(table)
     follows = (
