@@ -260,6 +260,11 @@ def dash_path(page: registry.Page) -> str:
     return page.root if page.entry else site_path(page.key)
 
 
+def in_release(values: Mapping[str, str]) -> dict[str, str]:
+    """Return the release of a view's values, for links to other views (they keep it)."""
+    return {RELEASE: values.get(RELEASE, "")}
+
+
 def release_file(name: str, release_id: str = "") -> str:
     """Return the link of a file of a release (or its zip, or SHA256SUMS): pinned to the
     release by id, or (no id) of whichever release is current."""

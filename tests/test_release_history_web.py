@@ -439,3 +439,27 @@ def test_what_changed_when_the_previous_release_is_no_longer_kept(kept, tmp_path
     window = domain.window_of(domain.SFYS)
     new = f"New periods: SFY {domain.SFYS[-1]}, SFY {window} (all seven years)."
     assert new in text  # from the changes table: every cell of those periods is new
+
+
+@pytest.mark.parametrize(
+    "path", ["/county/fresno", "/map?view=roster", "/map", "/county/alpine/brief"]
+)
+def test_every_link_to_a_page_keeps_an_earlier_release(client, kept, path):
+    earlier = kept["earlier"]
+    layout = client.page(path.split("?")[0], "?" + pinned(path, earlier).split("?")[1])
+    same_view = props_of(layout, ids.CURRENT_VIEW)["href"]
+    links = [
+        h
+        for h in hrefs(layout)
+        if h.startswith("/") and "/download/" not in h and h not in (same_view, "/changes")
+    ]
+    assert len(links) >= 2
+    assert [h for h in links if f"release={earlier}" not in h] == []
+
+
+def test_county_callbacks_keep_the_release_in_their_links(client, kept):
+    dep = client.dep_for(ids.COUNTY_PROFILE)
+    reply = client.call(dep, ["fresno", "reports_per_100k", EARLIER_SFYS[-1], kept["earlier"]])
+    links = hrefs(reply[ids.COUNTY_PROFILE]["children"])
+    assert links and all(f"release={kept['earlier']}" in h for h in links)
+    assert f"release={kept['earlier']}" in reply[ids.COUNTY_BRIEF]["href"]

@@ -20,10 +20,11 @@ from dashboard.figures import map as map_figure
 from dashboard.figures import text
 
 
-def county_link(name: str, fips: str, release) -> dict:
-    """Return a table cell linking to a county's benchmark page."""
+def county_link(name: str, fips: str, release, view: urlstate.View) -> dict:
+    """Return a table cell linking to a county's benchmark page (in the view's release)."""
     geo = release.geos.find("county", fips)
-    return {"text": name, "href": urlstate.href("county", {"county": geo.slug})}
+    values = {"county": geo.slug, **urlstate.in_release(view.values)}
+    return {"text": name, "href": urlstate.href("county", values)}
 
 
 def metric_map(ctx: Context, view: urlstate.View) -> ChartView:
@@ -37,7 +38,7 @@ def metric_map(ctx: Context, view: urlstate.View) -> ChartView:
     columns = (("County", False), (label, True), ("Note", False))
     rows = tuple(
         (
-            county_link(r["name"], r["fips"], release),
+            county_link(r["name"], r["fips"], release, view),
             text.cell_text(r["value"], r["status"], unit),
             status_reason(r["status"]),
         )
@@ -73,7 +74,7 @@ def roster_map(ctx: Context, view: urlstate.View) -> ChartView:
     )
     rows = tuple(
         (
-            county_link(r["name"], r["fips"], release),
+            county_link(r["name"], r["fips"], release, view),
             domain.sfy_label(r["first_sfy"])
             if r["first_sfy"]
             else "Not by " + when(release.sfys[-1]),

@@ -57,7 +57,7 @@ def layout(county: str | None = None, **query) -> html.Div:
                     ),
                 ],
             ),
-            html.Div(profile(view["county"]), id=ids.COUNTY_PROFILE, className="profile"),
+            html.Div(profile(view), id=ids.COUNTY_PROFILE, className="profile"),
             html.Div(nearest(view), id=ids.COUNTY_NEAREST, **{"aria-live": "polite"}),
             common.card(ids.COUNTY_TREND, "Over time", source_line(rel, "cells", "rates"), view),
             common.card(
@@ -78,10 +78,10 @@ def heading(county_slug: str) -> str:
     return f"{geo.label}: benchmark" if geo else "County benchmark"
 
 
-def profile(county_slug: str) -> list:
+def profile(view: urlstate.View) -> list:
     """Return the county's region, peer group with the rule, peers and years in the program."""
     rel = release.current()
-    geo = rel.geos.resolve_county(county_slug)
+    geo = rel.geos.resolve_county(view["county"])
     info = rel.geos.county(geo.id)
     peers = [c for c in rel.geos.peers(geo.id) if c.fips != geo.id]
     years = queries.opted_in_sfys(rel, geo.id)
@@ -91,7 +91,14 @@ def profile(county_slug: str) -> list:
     )
     peer_links = [
         dcc.Link(
-            c.name, href=urlstate.href("county", {"county": rel.geos.find("county", c.fips).slug})
+            c.name,
+            href=urlstate.href(
+                "county",
+                {
+                    "county": rel.geos.find("county", c.fips).slug,
+                    **urlstate.in_release(view.values),
+                },
+            ),
         )
         for c in peers
     ]
@@ -151,7 +158,8 @@ def visibility_line(geo) -> html.Details | html.P:
 
 def brief_href(view: urlstate.View) -> str:
     """Return the link of the county brief for the county and year on screen."""
-    return urlstate.href("brief", {"county": view["county"], "sfy": view["sfy"]})
+    keep = ("county", "sfy", urlstate.RELEASE)
+    return urlstate.href("brief", {name: view[name] for name in keep})
 
 
 def nearest(view: urlstate.View) -> list:
@@ -197,7 +205,14 @@ def nearest(view: urlstate.View) -> list:
     if region_status == domain.PUBLISHED:
         offer(
             f"{info.region_name} region, {domain.sfy_label(period)}: {text.fmt_with_unit(val, unit)}",
-            urlstate.href("funnel", {"geo": f"region:{info.region_id}", "sfy": view["sfy"]}),
+            urlstate.href(
+                "funnel",
+                {
+                    "geo": f"region:{info.region_id}",
+                    "sfy": view["sfy"],
+                    **urlstate.in_release(view.values),
+                },
+            ),
         )
     heading = (
         f"{geo.label}, {queries.metric_label(metric)}, {domain.sfy_label(period)}: hidden to "
@@ -212,7 +227,7 @@ def nearest(view: urlstate.View) -> list:
 
 def header_parts(view: urlstate.View) -> tuple:
     """Return the heading, profile, nearest published figures and brief link of a view."""
-    return heading(view["county"]), profile(view["county"]), nearest(view), brief_href(view)
+    return heading(view["county"]), profile(view), nearest(view), brief_href(view)
 
 
 def register_callbacks(app: Dash) -> None:
