@@ -110,11 +110,20 @@ WINDOW_ONLY_MEASURES: tuple[str, ...] = tuple(
 )
 TABLE_DESIGN_RULE = (
     "Placement-context and case-status categories are published for counties, regions and "
-    "peer groups over the whole seven-year window only, and by fiscal year only statewide. "
+    "peer groups over the whole window only, and by fiscal year only statewide. "
     "Split by year, almost every county figure of these categories is a small number, and "
     "hiding them would force many more figures to be hidden. The evaluation reports these "
     "breakdowns pooled over the seven years too. The rule was fixed before any data were seen, "
     "so it reveals nothing about them."
+)
+# Successive releases (docs/disclosure-control.md, rule 9).
+SUCCESSIVE_RELEASES_RULE = (
+    "Earlier releases stay available under their release id. A fiscal year, once published, is "
+    "published again exactly as before in every later release, with the same numbers hidden; a "
+    "new release adds fiscal years and a longer whole window. Each new release is checked for "
+    "disclosure together with every earlier one, because someone holding several releases "
+    "could otherwise work out a hidden number from what changed between them. Records that "
+    "arrive late for a year already published are therefore not added to it."
 )
 
 # Additive identities among measures: parent = sum(children), in every geography and period.

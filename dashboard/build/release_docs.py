@@ -92,12 +92,10 @@ notes: "{notes}"
 def changes_section(lineage: fmt.Lineage) -> str:
     """Return the README's account of what changed since the previous release."""
     if lineage.previous_release_id is None:
-        return "This is the first release.\n"
+        return f"This is the first release. {domain.SUCCESSIVE_RELEASES_RULE}\n"
     lines = [
-        f"This release follows release {lineage.previous_release_id}, which stays available "
-        "under its id. `CHANGES.csv` lists every cell that is new, removed or changed. Fiscal "
-        "years published before are republished unchanged (docs: disclosure control, "
-        "successive releases).\n"
+        f"This release follows release {lineage.previous_release_id}. `CHANGES.csv` lists "
+        f"every cell that is new, removed or changed. {domain.SUCCESSIVE_RELEASES_RULE}\n"
     ]
     if lineage.method_changes:
         lines.append("\nChanges of method:\n")
