@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import numpy as np
 import polars as pl
 import pytest
 
 from dashboard import domain, reference
-from dashboard.build.aggregate import aggregate, sfy_of
+from dashboard.build.aggregate import (
+    CASE_STATUS_MEASURE,
+    CELL_KEY,
+    PLACEMENT_MEASURE,
+    age_group_index,
+    aggregate,
+    sfy_of,
+    year_cells,
+)
 
 COUNTIES = reference.load_counties()
 ROSTER = reference.load_roster()
@@ -210,3 +219,97 @@ def test_demographics_only_statewide(cells):
 )
 def test_sfy_boundaries(date, sfy):
     assert pl.DataFrame({"d": [date]}).select(sfy_of("d"))[0, 0] == sfy
+
+
+def test_sfy_of_every_day_matches_the_calendar_rule():
+    days = pl.DataFrame(
+        {"d": pl.date_range(dt.date(1999, 1, 1), dt.date(2040, 12, 31), eager=True)}
+    )
+    expected = [domain.sfy_of_year_start(d.year - (d.month < 7)) for d in days["d"]]
+    assert days.select(sfy_of("d"))["d"].to_list() == expected
+
+
+AGE_GROUP_OF = (
+    (0, "under_12"),
+    (11, "under_12"),
+    (12, "12_13"),
+    (13, "12_13"),
+    (14, "14_15"),
+    (15, "14_15"),
+    (16, "16_17"),
+    (17, "16_17"),
+    (18, "18_plus"),
+    (25, "18_plus"),
+)
+
+
+@pytest.mark.parametrize(("age", "group"), AGE_GROUP_OF)
+def test_age_groups(age, group):
+    index = pl.DataFrame({"a": [age]}, schema={"a": pl.Int16}).select(age_group_index("a"))
+    assert domain.AGE_GROUPS[index[0, 0]] == group
+
+
+def age_group_of(age: int) -> str:
+    """Return the age group of an age, written out (reference for the aggregation)."""
+    if age < 12:
+        return "under_12"
+    if age < 14:
+        return "12_13"
+    if age < 16:
+        return "14_15"
+    return "16_17" if age < 18 else "18_plus"
+
+
+def record_measures(record: dict) -> list[str]:
+    """Return the measures one report or young person counts towards, written out."""
+    if "screening" in record:
+        measures = ["reports", record["screening"]]
+        if record["disposition"] is not None:
+            measures.append(record["disposition"])
+        return measures
+    measures = ["youth", record["csec_status"], CASE_STATUS_MEASURE[record["case_status"]]]
+    if record["csec_status"] == "confirmed":
+        measures.append(PLACEMENT_MEASURE[record["placement_context"]])
+    return measures
+
+
+def reference_counts(reports: pl.DataFrame, youth: pl.DataFrame) -> Counter:
+    """Count every record once per measure and cell, one record at a time (no polars)."""
+    groups = {r["county_fips"]: r for r in COUNTIES.iter_rows(named=True)}
+    counts: Counter = Counter()
+    for table, date, age in (
+        (reports, "received_date", "age_at_report"),
+        (youth, "identified_date", "age"),
+    ):
+        for record in table.iter_rows(named=True):
+            when, county = record[date], groups[record["county_fips"]]
+            period = domain.sfy_of_year_start(when.year - (when.month < 7))
+            places = [("county", county["county_fips"]), ("state", domain.STATE_FIPS)]
+            places += [
+                (level, county[column])
+                for level, column in (("region", "region_id"), ("peer_group", "peer_group_id"))
+            ]
+            categories = {"age_group": age_group_of(record[age]), "sex": record["sex"]}
+            categories["race_ethnicity"] = record["race_ethnicity"]
+            for measure in record_measures(record):
+                for level, geo in places:
+                    counts[(measure, level, geo, period, "total", "all")] += 1
+                if measure in domain.BREAKDOWN_MEASURES:
+                    for breakdown, category in categories.items():
+                        counts[
+                            (measure, "state", domain.STATE_FIPS, period, breakdown, category)
+                        ] += 1
+    return counts
+
+
+def test_year_cells_match_a_record_by_record_count():
+    reports, youth = random_extract(seed=11, n_reports=1500, n_youth=800)
+    years = year_cells(reports, youth, COUNTIES, ROSTER)
+    counts = reference_counts(reports, youth)
+    published = years.drop_nulls("value")
+    expected = [counts[key] for key in published.select(CELL_KEY).iter_rows()]
+    assert published["value"].to_list() == expected
+    assert sum(expected) == sum(counts.values())  # no counted record is missing from a cell
+    not_opted = ROSTER.filter(~pl.col("opted_in")).select("county_fips", "sfy").rows()
+    county_nulls = years.filter(pl.col("value").is_null(), geo_level="county")
+    assert set(county_nulls.select("geo_id", "period").rows()) == set(not_opted)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from dashboard import domain
@@ -22,12 +24,16 @@ PLACEMENT_MEASURE = {
     "no_placement_history": "confirmed_no_placement_history",
 }
 GROUP_LEVELS = {"region": "region_id", "peer_group": "peer_group_id"}
+REPORT_CODES = ("screening", "disposition")
+YOUTH_CODES = ("csec_status", "placement_context", "case_status")
+DAYS_1_JULY_TO_1_JANUARY = 184  # July to December: the same in every year
 
 
 def sfy_start(date_column: str) -> pl.Expr:
     """Return the calendar year in which the SFY of a date column starts (SFYs start 1 July)."""
-    date = pl.col(date_column)
-    return date.dt.year() - (date.dt.month() < 7).cast(pl.Int32)
+    days = pl.col(date_column).cast(pl.Int32)  # since 1970-01-01: cheaper than a Duration
+    next_january = (days + DAYS_1_JULY_TO_1_JANUARY).cast(pl.Date)
+    return next_january.dt.year() - 1
 
 
 def sfy_label(start: pl.Expr) -> pl.Expr:
@@ -40,80 +46,99 @@ def sfy_of(date_column: str) -> pl.Expr:
     return sfy_label(sfy_start(date_column))
 
 
-def age_group(age_column: str) -> pl.Expr:
-    """Return the age-group category id of an age column."""
-    age = pl.col(age_column)
+def age_group_index(age_column: str) -> pl.Expr:
+    """Return the index in domain.AGE_GROUPS of the age group of an age column."""
+    two_year_groups_from_12 = (pl.col(age_column) - 10) // 2  # 12-13 -> 1, ..., 18-19 -> 4
+    return two_year_groups_from_12.clip(0, len(domain.AGE_GROUPS) - 1)
+
+
+def tally(frame: pl.DataFrame, date: str, age: str, codes: tuple[str, ...]) -> pl.LazyFrame:
+    """Return record counts `n` per county, SFY, code columns and demographics (lazy).
+
+    The groups have cheap keys, labelled only once summed further (`labelled`): the SFY's start
+    year as `period` and the age group's index as `age_group`.
+    """
     return (
-        pl.when(age < 12)
-        .then(pl.lit("under_12"))
-        .when(age < 14)
-        .then(pl.lit("12_13"))
-        .when(age < 16)
-        .then(pl.lit("14_15"))
-        .when(age < 18)
-        .then(pl.lit("16_17"))
-        .otherwise(pl.lit("18_plus"))
-    )
-
-
-def tally(frame: pl.DataFrame, date: str, age: str, codes: list[str]) -> pl.DataFrame:
-    """Return record counts `n` per county, SFY, code columns and demographics (small frame)."""
-    keys = ["county_fips", "sfy_start", *codes, "age", "sex", "race_ethnicity"]
-    grouped = (
         frame.lazy()
-        .select(
+        .group_by(
             "county_fips",
-            sfy_start(date).alias("sfy_start"),
+            sfy_start(date).alias("period"),
             *codes,
-            pl.col(age).alias("age"),
+            age_group_index(age).alias("age_group"),
             "sex",
             "race_ethnicity",
         )
-        .group_by(keys)
-        .agg(n=pl.len())
-        .collect()
+        .agg(n=pl.len().cast(pl.Int64))
     )
-    return grouped.select(
-        pl.col("county_fips").cast(pl.String),
-        sfy_label(pl.col("sfy_start")).alias("period"),
-        *(pl.col(c).cast(pl.String) for c in codes),
-        age_group("age").alias("age_group"),
-        pl.col("sex").cast(pl.String),
-        pl.col("race_ethnicity").cast(pl.String),
-        pl.col("n").cast(pl.Int64),
+
+
+def labelled(groups: pl.DataFrame) -> pl.DataFrame:
+    """Return tally groups with their labels: SFY ids, age-group ids, strings for codes."""
+    ages = list(range(len(domain.AGE_GROUPS)))
+    labels = {
+        "period": sfy_label(pl.col("period")),
+        "age_group": pl.col("age_group").replace_strict(ages, domain.AGE_GROUPS),
+    }
+    return groups.with_columns(
+        labels.get(name, pl.col(name).cast(pl.String)).alias(name)
+        for name in groups.columns
+        if name != "n"
     )
 
 
 def report_records(reports: pl.DataFrame) -> pl.DataFrame:
-    """Return counts `n` per (county, SFY, demographics, measure) of the reports."""
-    base = tally(reports, "received_date", "age_at_report", ["screening", "disposition"])
+    """Return the counts `n` of a reports tally once per measure they count towards."""
     return pl.concat(
         [
-            base.with_columns(measure=pl.lit("reports")),
-            base.with_columns(measure=pl.col("screening")),
-            base.filter(pl.col("disposition").is_not_null()).with_columns(
+            reports.with_columns(measure=pl.lit("reports")),
+            reports.with_columns(measure=pl.col("screening")),
+            reports.filter(pl.col("disposition").is_not_null()).with_columns(
                 measure=pl.col("disposition")
             ),
         ]
-    ).drop("screening", "disposition")
+    ).drop(REPORT_CODES)
 
 
 def youth_records(youth: pl.DataFrame) -> pl.DataFrame:
-    """Return counts `n` per (county, SFY, demographics, measure) of the young people."""
-    base = tally(
-        youth, "identified_date", "age", ["csec_status", "placement_context", "case_status"]
-    )
-    confirmed = base.filter(pl.col("csec_status") == "confirmed")
+    """Return the counts `n` of a youth tally once per measure they count towards."""
+    confirmed = youth.filter(pl.col("csec_status") == "confirmed")
     return pl.concat(
         [
-            base.with_columns(measure=pl.lit("youth")),
-            base.with_columns(measure=pl.col("csec_status")),
+            youth.with_columns(measure=pl.lit("youth")),
+            youth.with_columns(measure=pl.col("csec_status")),
             confirmed.with_columns(
                 measure=pl.col("placement_context").replace_strict(PLACEMENT_MEASURE)
             ),
-            base.with_columns(measure=pl.col("case_status").replace_strict(CASE_STATUS_MEASURE)),
+            youth.with_columns(measure=pl.col("case_status").replace_strict(CASE_STATUS_MEASURE)),
         ]
-    ).drop("csec_status", "placement_context", "case_status")
+    ).drop(YOUTH_CODES)
+
+
+@dataclass(frozen=True)
+class Tallies:
+    """Record counts of an extract's reports and young people (`tally`, collected)."""
+
+    reports: pl.DataFrame
+    youth: pl.DataFrame
+
+    @classmethod
+    def of(cls, reports: pl.DataFrame, youth: pl.DataFrame) -> Tallies:
+        """Return the tallies of an extract (one pass over each table, both run together)."""
+        return cls(
+            *pl.collect_all(
+                [
+                    tally(reports, "received_date", "age_at_report", REPORT_CODES),
+                    tally(youth, "identified_date", "age", YOUTH_CODES),
+                ]
+            )
+        )
+
+    def records(self, keys: list[str]) -> pl.DataFrame:
+        """Return counts `n` per `keys` and measure (summed over every other column)."""
+        n = pl.col("n").sum()
+        reports = labelled(self.reports.group_by(*keys, *REPORT_CODES).agg(n))
+        youth = labelled(self.youth.group_by(*keys, *YOUTH_CODES).agg(n))
+        return pl.concat([report_records(reports), youth_records(youth)])
 
 
 def county_grid(counties: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFrame:
@@ -166,10 +191,9 @@ def with_window(cells: pl.DataFrame, keys: list[str], window: str) -> pl.DataFra
     return pl.concat([cells, window_cells.select(cells.columns)])
 
 
-def geography_cells(
-    records: pl.DataFrame, counties: pl.DataFrame, roster: pl.DataFrame
-) -> pl.DataFrame:
+def geography_cells(tallies: Tallies, counties: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFrame:
     """Return total cells (breakdown 'total') by SFY for counties, groups and the state."""
+    records = tallies.records(["county_fips", "period"])
     county_years = county_year_cells(records, county_grid(counties, roster))
     return geography_years(county_years).with_columns(
         breakdown=pl.lit(domain.TOTAL_BREAKDOWN), category=pl.lit(domain.ALL_CATEGORY)
@@ -194,11 +218,12 @@ def geography_years(county_years: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([frame.select(columns) for frame in levels])
 
 
-def demographic_cells(records: pl.DataFrame, sfys: tuple[str, ...]) -> pl.DataFrame:
+def demographic_cells(tallies: Tallies, sfys: tuple[str, ...]) -> pl.DataFrame:
     """Return statewide cells by SFY for each demographic breakdown of the breakdown measures."""
-    wanted = records.filter(pl.col("measure").is_in(domain.BREAKDOWN_MEASURES))
     frames = []
     for breakdown, categories in domain.BREAKDOWNS.items():
+        records = tallies.records(["period", breakdown])
+        wanted = records.filter(pl.col("measure").is_in(domain.BREAKDOWN_MEASURES))
         grid = (
             pl.DataFrame({"measure": list(domain.BREAKDOWN_MEASURES)})
             .join(pl.DataFrame({"period": list(sfys)}), how="cross")
@@ -248,15 +273,14 @@ def year_cells(
     """Return every cell by fiscal year (true counts; before the window and the table design).
 
     The fiscal years are the roster's (a release covers the years its roster lists); records
-    of other years are left out.
+    of other years are left out (the cell grids hold only those years).
     """
     sfys = release_sfys(roster)
-    records = pl.concat([report_records(reports), youth_records(youth)])
-    records = records.filter(pl.col("period").is_in(sfys))
+    tallies = Tallies.of(reports, youth)
     return pl.concat(
         [
-            geography_cells(records, counties, roster).select(*CELL_KEY, "value"),
-            demographic_cells(records, sfys).select(*CELL_KEY, "value"),
+            geography_cells(tallies, counties, roster).select(*CELL_KEY, "value"),
+            demographic_cells(tallies, sfys).select(*CELL_KEY, "value"),
         ]
     )
 
