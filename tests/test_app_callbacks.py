@@ -271,3 +271,34 @@ def test_county_chart_png_notes_are_board_ready(fixture_release):
     ):
         assert part in notes, part
     assert "/county/fresno?sfy=2019-20" in notes.replace(" ", "")
+
+
+FIGURE_VIEWS = [  # every figure builder: bars, lines, small multiples, both maps, empty states
+    *((chart_id, {}) for chart_id in (ids.HOME_FUNNEL, ids.HOME_TREND, ids.FUNNEL_STAGES)),
+    (ids.FUNNEL_TREND, {"show": "rate", "geo": "county:fresno"}),
+    (ids.PLACEMENT_DEMOGRAPHICS, {"breakdown": "race_ethnicity"}),
+    (ids.COUNTY_TREND, {"county": "fresno", "measure": "reports"}),
+    (ids.COUNTY_TREND, {"county": "fresno", "measure": "reports_per_100k"}),
+    (ids.MAP_MAP, {"measure": "screen_in_rate"}),
+    (ids.MAP_MAP, {"view": "roster", "sfy": "2016-17"}),
+    *((chart_id, {"county": "alpine"}) for chart_id in (ids.BRIEF_FUNNEL, ids.BRIEF_CONTEXT)),
+]
+
+
+@pytest.mark.parametrize(("chart_id", "values"), FIGURE_VIEWS)
+def test_figures_are_what_plotly_itself_would_send(fixture_app, fixture_release, chart_id, values):
+    """Figures are built as plain dicts: plotly validates each one and changes nothing in it."""
+    import plotly.graph_objects as go
+    import plotly.io
+
+    from dashboard import charts
+    from dashboard.charts.common import Context
+
+    page = charts.CHARTS[chart_id][0]
+    with fixture_app.server.test_request_context("/"):
+        view = urlstate.parse(page, values, fixture_release.geos)
+        figure = charts.build(Context(fixture_release, "/geo.json"), chart_id, view).figure
+    validated = go.Figure(figure).to_plotly_json()  # raises on any unknown or invalid property
+    assert json.loads(plotly.io.to_json(validated, validate=False)) == json.loads(
+        plotly.io.to_json(figure, validate=False)
+    )

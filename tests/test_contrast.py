@@ -157,7 +157,7 @@ def test_map_marks_and_names_each_hidden_status(geojson):
     frame = pl.DataFrame(
         {"fips": fips, "name": ["A", "B", "C"], "value": [12.5, None, None], "status": [P, S, N]}
     )
-    fig = map.choropleth(frame, geojson, "Title", "per_100k", "Source", "Rate")
+    fig = go.Figure(map.choropleth(frame, geojson, "Title", "per_100k", "Source", "Rate"))
     markers = {t.name: t.marker.symbol for t in fig.data if isinstance(t, go.Scattergeo)}
     assert len(set(markers.values())) == 2, markers
     assert any("Suppressed" in n for n in markers) and any("Not opted in" in n for n in markers)
@@ -171,7 +171,7 @@ def test_bars_label_hidden_values_in_words():
         {"label": ["A", "B", "C"], "value": [1200, None, None], "status": [P, S, N]},
         schema={"label": pl.String, "value": pl.Int64, "status": pl.String},
     )
-    fig = bars.category_bars(frame, "Title", "count", "Source", "Reports")
+    fig = go.Figure(bars.category_bars(frame, "Title", "count", "Source", "Reports"))
     texts = " ".join(a.text for a in fig.layout.annotations)
     assert theme.STATUS_SHORT[S] in texts and theme.STATUS_SHORT[N] in texts
 
@@ -184,5 +184,5 @@ def test_trend_labels_years_not_opted_in():
     frame = pl.DataFrame(
         rows, schema=["series", "label", "period", "value", "status"], orient="row"
     )
-    fig = trend.trend(frame, "Title", "count", "Source")
+    fig = go.Figure(trend.trend(frame, "Title", "count", "Source"))
     assert any(a.text == "not opted in" for a in fig.layout.annotations)

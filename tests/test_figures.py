@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import plotly.graph_objects as go
+import plotly.io
 import polars as pl
 import pytest
 
@@ -37,6 +38,18 @@ def _figure_text(fig: go.Figure) -> str:
     return _plain(json.dumps(fig.to_plotly_json(), default=str))
 
 
+def _json(figure: dict) -> dict:
+    return json.loads(plotly.io.to_json(figure, validate=False))
+
+
+def _fig(figure: dict) -> go.Figure:
+    """Return a built figure (a plain dict) as plotly objects, asserting plotly takes it as is:
+    every property known and valid, nothing coerced into another value."""
+    fig = go.Figure(figure)
+    assert _json(fig.to_plotly_json()) == _json(figure)
+    return fig
+
+
 @pytest.fixture
 def two_series():
     rows = []
@@ -48,7 +61,7 @@ def two_series():
 
 
 def test_trend_leaves_gaps_and_never_connects_them(two_series):
-    fig = trend.trend(two_series, "Title", "count", SOURCE)
+    fig = _fig(trend.trend(two_series, "Title", "count", SOURCE))
     youth = next(t for t in fig.data if t.name == "Young people")
     assert youth.y[0] is None and youth.y[2] is None
     assert 0 not in youth.y
@@ -58,7 +71,7 @@ def test_trend_leaves_gaps_and_never_connects_them(two_series):
 
 
 def test_every_figure_carries_notice_source_and_note(two_series):
-    fig = trend.trend(two_series, "Title", "count", SOURCE)
+    fig = _fig(trend.trend(two_series, "Title", "count", SOURCE))
     notes = _plain(fig.layout.annotations[-1].text)
     assert domain.SYNTHETIC_NOTICE.split(":")[0] in notes
     assert "Source: test release" in notes
@@ -71,14 +84,14 @@ def _lines(fig: go.Figure) -> list:
 
 
 def test_trend_styles_differ_by_more_than_colour(two_series):
-    lines = _lines(trend.trend(two_series, "Title", "count", SOURCE))
+    lines = _lines(_fig(trend.trend(two_series, "Title", "count", SOURCE)))
     dashes = {t.line.dash for t in lines}
     symbols = {t.marker.symbol for t in lines}
     assert len(dashes) == len(symbols) == len(lines) == 2
 
 
 def test_hidden_years_are_marked_on_the_axis_by_reason(two_series):
-    fig = trend.trend(two_series, "Title", "count", SOURCE)
+    fig = _fig(trend.trend(two_series, "Title", "count", SOURCE))
     gaps = [t for t in fig.data if t.yaxis == "y2" and t.x != (None,)]
     by_reason = {t.legendgroup: list(t.x) for t in gaps}
     assert by_reason == {S: ["2017-18"], N: ["2015-16"]}
@@ -102,7 +115,7 @@ def test_peer_band_is_drawn_behind_the_lines_with_gaps():
         }
     )
     own = _series([("county", "A County", p, 11.0, P) for p in periods])
-    fig = trend.trend(own, "Title", "per_100k", SOURCE, band=band)
+    fig = _fig(trend.trend(own, "Title", "per_100k", SOURCE, band=band))
     upper, lower, median = fig.data[:3]
     assert lower.fill == "tonexty" and upper.y[1] is None and median.y[1] is None
     assert median.y[0] == 12.0 and "county itself left out" in median.name
@@ -110,8 +123,8 @@ def test_peer_band_is_drawn_behind_the_lines_with_gaps():
 
 def test_trend_empty_state_says_why():
     frame = _series([("reports", "CSE reports", s, None, N) for s in domain.SFYS])
-    fig = trend.trend(
-        frame, "Title", "count", SOURCE, "No reports: Alpine County had not opted in."
+    fig = _fig(
+        trend.trend(frame, "Title", "count", SOURCE, "No reports: Alpine County had not opted in.")
     )
     assert not fig.data
     assert any("Alpine County had not opted in" in _plain(a.text) for a in fig.layout.annotations)
@@ -122,12 +135,12 @@ def test_not_opted_in_years_are_shaded():
         ("reports", "CSE reports", s, None if s == "2015-16" else 20.0, N if s == "2015-16" else P)
         for s in domain.SFYS
     ]
-    fig = trend.trend(_series(rows), "Title", "count", SOURCE)
+    fig = _fig(trend.trend(_series(rows), "Title", "count", SOURCE))
     assert len(fig.layout.shapes) == 1
 
 
 def test_small_multiples_one_panel_per_series(two_series):
-    fig = trend.small_multiples(two_series, "Title", "count", SOURCE, "Reports")
+    fig = _fig(trend.small_multiples(two_series, "Title", "count", SOURCE, "Reports"))
     assert len(_lines(fig)) == 2
     assert {t.yaxis for t in _lines(fig)} == {"y", "y3"}  # y2, y4: the panels' gap axes
 
@@ -141,7 +154,7 @@ def _bars(statuses):
 
 
 def test_bars_hide_suppressed_values_with_a_reason():
-    fig = bars.category_bars(_bars([P, S, P]), "Title", "count", SOURCE, "Reports")
+    fig = _fig(bars.category_bars(_bars([P, S, P]), "Title", "count", SOURCE, "Reports"))
     (bar,) = fig.data
     assert list(bar.x) == [1200, None, 1200]
     texts = [a.text for a in fig.layout.annotations]
@@ -150,8 +163,10 @@ def test_bars_hide_suppressed_values_with_a_reason():
 
 
 def test_bars_all_not_opted_in_is_an_empty_state():
-    fig = bars.category_bars(
-        _bars([N, N]), "Title", "count", SOURCE, "Reports", "No reports: X had not opted in."
+    fig = _fig(
+        bars.category_bars(
+            _bars([N, N]), "Title", "count", SOURCE, "Reports", "No reports: X had not opted in."
+        )
     )
     assert not fig.data
     assert "X had not opted in" in _figure_text(fig)
@@ -192,7 +207,7 @@ def map_frame(geojson):
 
 
 def test_choropleth_draws_each_status_as_its_own_trace(map_frame, geojson):
-    fig = map.choropleth(map_frame, geojson, "Title", "per_100k", SOURCE, "Rate")
+    fig = _fig(map.choropleth(map_frame, geojson, "Title", "per_100k", SOURCE, "Rate"))
     published = fig.data[0]
     assert list(published.locations) == [map_frame["fips"][i] for i in (0, 1, 4)]
     assert list(published.z) == [12.5, 30.25, 18.0]
@@ -216,7 +231,7 @@ def test_roster_map_marks_the_roster_illustrative(geojson):
             "opted_in": [True, False, False],
         }
     )
-    fig = map.roster(frame, geojson, "Title", SOURCE, "2016-17")
+    fig = _fig(map.roster(frame, geojson, "Title", SOURCE, "2016-17"))
     assert domain.ROSTER_NOTICE in _figure_text(fig)
     assert [t.name for t in fig.data if t.showlegend is not False][:1] == ["First year SFY 2015-16"]
 
@@ -231,7 +246,7 @@ def test_roster_map_gives_each_first_year_a_shape_besides_its_colour(geojson):
             "opted_in": [True] * len(fips),
         }
     )
-    fig = map.roster(frame, geojson, "Title", SOURCE, domain.SFYS[-1])
+    fig = _fig(map.roster(frame, geojson, "Title", SOURCE, domain.SFYS[-1]))
     markers = [t for t in fig.data if t.type == "scattergeo"]
     assert [t.name for t in markers] == [f"First year {domain.sfy_label(s)}" for s in domain.SFYS]
     assert len({t.marker.symbol for t in markers}) == len(domain.SFYS)

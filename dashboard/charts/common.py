@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import domain, urlstate
@@ -65,11 +64,6 @@ def figure_source(
         f"data extracted {release.extract_date.isoformat()}. Data licence "
         f"{release.data_license}.{link}"
     )
-
-
-def figure_json(fig: go.Figure) -> dict:
-    """Return a figure as the JSON-ready dict a dcc.Graph takes."""
-    return fig.to_plotly_json()
 
 
 def csv_text(frame: pl.DataFrame, release: Release) -> str:

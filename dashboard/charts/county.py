@@ -9,7 +9,6 @@ from dashboard.charts.common import (
     ChartView,
     Context,
     csv_text,
-    figure_json,
     figure_source,
     period_of,
     series_table,
@@ -82,7 +81,7 @@ def benchmark_trend(ctx: Context, view: urlstate.View) -> ChartView:
             return_dtype=pl.String,
         ),
     )
-    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export, ctx.release))
+    return ChartView(title, fig, summary, columns, rows, csv_text(export, ctx.release))
 
 
 def benchmark_table(ctx: Context, view: urlstate.View) -> ChartView:

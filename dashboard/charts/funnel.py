@@ -11,7 +11,6 @@ from dashboard.charts.common import (
     csv_text,
     empty_message,
     export_frame,
-    figure_json,
     figure_source,
     geo_of,
     period_of,
@@ -56,7 +55,7 @@ def stages_view(ctx: Context, geo: Geo, period: str) -> ChartView:
     )
     if all(s == domain.NOT_OPTED_IN for s in frame["status"]):
         summary = empty_message("reports", geo, period)
-    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export, ctx.release))
+    return ChartView(title, fig, summary, columns, rows, csv_text(export, ctx.release))
 
 
 def stages(ctx: Context, view: urlstate.View) -> ChartView:
@@ -77,7 +76,7 @@ def series_view(
     if all(s == domain.NOT_OPTED_IN for s in frame["status"]):
         summary = empty_message(noun, geo, ctx.release.window)
     export = export_frame(frame, geo, unit, "series")
-    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export, ctx.release))
+    return ChartView(title, fig, summary, columns, rows, csv_text(export, ctx.release))
 
 
 def stage_trend(ctx: Context, view: urlstate.View) -> ChartView:

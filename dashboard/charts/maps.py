@@ -9,7 +9,6 @@ from dashboard.charts.common import (
     ChartView,
     Context,
     csv_text,
-    figure_json,
     figure_source,
     period_of,
     status_reason,
@@ -57,7 +56,7 @@ def metric_map(ctx: Context, view: urlstate.View) -> ChartView:
         status="status",
         status_reason=pl.col("status").map_elements(status_reason, return_dtype=pl.String),
     )
-    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export, ctx.release))
+    return ChartView(title, fig, summary, columns, rows, csv_text(export, ctx.release))
 
 
 def roster_map(ctx: Context, view: urlstate.View) -> ChartView:
@@ -91,7 +90,7 @@ def roster_map(ctx: Context, view: urlstate.View) -> ChartView:
         opted_in="opted_in",
         basis=pl.lit("illustrative"),
     )
-    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export, ctx.release))
+    return ChartView(title, fig, summary, columns, rows, csv_text(export, ctx.release))
 
 
 def county_map(ctx: Context, view: urlstate.View) -> ChartView:

@@ -12,7 +12,6 @@ from dashboard.charts.common import (
     Context,
     csv_text,
     export_frame,
-    figure_json,
     figure_source,
     period_of,
     when,
@@ -94,7 +93,7 @@ def trend(ctx: Context, view: urlstate.View) -> ChartView:
     ).with_columns(
         counties_in_program=pl.col("period").replace_strict(counties, return_dtype=pl.Int64)
     )
-    return ChartView(title, figure_json(fig), summary, columns, rows, csv_text(export, release))
+    return ChartView(title, fig, summary, columns, rows, csv_text(export, release))
 
 
 def _stat(release, metric: str, period: str, detail_rate: str | None = None) -> Stat:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import domain
@@ -29,7 +28,7 @@ def with_notes(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def funnel(frame: pl.DataFrame, title: str, source: str, empty_message: str = "") -> go.Figure:
+def funnel(frame: pl.DataFrame, title: str, source: str, empty_message: str = "") -> dict:
     """Return the funnel as horizontal bars, top stage first."""
     return bars.category_bars(
         with_notes(frame), title, "count", source, "Reports", empty_message=empty_message

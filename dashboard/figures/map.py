@@ -9,7 +9,6 @@ only cue.
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import domain
@@ -42,25 +41,26 @@ GEO = {
 
 def _flat(
     geojson: dict | str, fips: list[str], colour: str, name: str, hover: list[str], group: str
-) -> go.Choropleth:
+) -> dict:
     """Return a single-colour choropleth trace for a set of counties."""
-    return go.Choropleth(
-        geojson=geojson,
-        featureidkey="id",
-        locations=fips,
-        z=[KEY_Z] * len(fips),
-        zmin=0,
-        zmax=1,
-        colorscale=[[0, colour], [1, colour]],
-        showscale=False,
-        marker={"line": {"color": theme.BORDER, "width": 0.6}},
-        name=name,
-        legendgroup=group,
-        showlegend=False,
-        text=hover,
-        hovertemplate="%{text}<extra></extra>",
-        meta={"kind": "key"},
-    )
+    return {
+        "type": "choropleth",
+        "geojson": geojson,
+        "featureidkey": "id",
+        "locations": fips,
+        "z": [KEY_Z] * len(fips),
+        "zmin": 0,
+        "zmax": 1,
+        "colorscale": [[0, colour], [1, colour]],
+        "showscale": False,
+        "marker": {"line": {"color": theme.BORDER, "width": 0.6}},
+        "name": name,
+        "legendgroup": group,
+        "showlegend": False,
+        "text": hover,
+        "hovertemplate": "%{text}<extra></extra>",
+        "meta": {"kind": "key"},
+    }
 
 
 def _markers(
@@ -72,55 +72,73 @@ def _markers(
     group: str,
     fill: str = theme.TEXT,
     outline: str = theme.TEXT,
-) -> go.Scattergeo:
+) -> dict:
     """Return markers at county centres (a shape cue besides colour) carrying the legend entry."""
-    return go.Scattergeo(
-        geojson=geojson,
-        featureidkey="id",
-        locations=fips,
-        mode="markers",
-        marker={
+    return {
+        "type": "scattergeo",
+        "geojson": geojson,
+        "featureidkey": "id",
+        "locations": fips,
+        "mode": "markers",
+        "marker": {
             "symbol": symbol,
             "size": 8,
             "color": fill,
             "line": {"width": 1.5, "color": outline},
         },
-        name=name,
-        legendgroup=group,
-        text=hover,
-        hovertemplate="%{text}<extra></extra>",
-    )
+        "name": name,
+        "legendgroup": group,
+        "text": hover,
+        "hovertemplate": "%{text}<extra></extra>",
+    }
 
 
-def _status_traces(fig: go.Figure, frame: pl.DataFrame, geojson: dict | str, label: str) -> None:
-    """Add a fill trace and a marker trace for each non-published status present."""
+def _status_traces(rows: dict[str, list], geojson: dict | str, label: str) -> list[dict]:
+    """Return a fill trace and a marker trace for each non-published status present."""
+    traces = []
     for status, (colour, symbol, name) in STATUS_STYLE.items():
-        part = frame.filter(pl.col("status") == status)
-        if not part.height:
+        names = [n for n, s in zip(rows["name"], rows["status"], strict=True) if s == status]
+        if not names:
             continue
-        hover = [f"<b>{n}</b><br>{label}: {domain.STATUS_REASONS[status]}" for n in part["name"]]
-        fips = part["fips"].to_list()
-        fig.add_trace(_flat(geojson, fips, colour, name, hover, status))
-        fig.add_trace(_markers(geojson, fips, symbol, name, hover, status))
+        hover = [f"<b>{n}</b><br>{label}: {domain.STATUS_REASONS[status]}" for n in names]
+        fips = [f for f, s in zip(rows["fips"], rows["status"], strict=True) if s == status]
+        traces.append(_flat(geojson, fips, colour, name, hover, status))
+        traces.append(_markers(geojson, fips, symbol, name, hover, status))
+    return traces
+
+
+def _map(traces: list[dict]) -> dict:
+    """Return a county map figure of some traces (before its title and notes)."""
+    return theme.figure(traces, geo=GEO)
+
+
+def _clickable(fig: dict) -> dict:
+    """Return the map with clicks on a county reported, and no dragging."""
+    fig["layout"].update(clickmode="event", dragmode=False)
+    return fig
 
 
 def choropleth(
     frame: pl.DataFrame, geojson: dict | str, title: str, unit: str, source: str, label: str
-) -> go.Figure:
+) -> dict:
     """Return a county choropleth of one metric (fips, name, value, status)."""
-    fig = go.Figure()
-    shown = frame.filter(pl.col("status") == domain.PUBLISHED)
-    if shown.height:
-        fig.add_trace(
-            go.Choropleth(
-                geojson=geojson,
-                featureidkey="id",
-                locations=shown["fips"].to_list(),
-                z=shown["value"].to_list(),
-                colorscale=theme.SEQUENTIAL,
+    rows = frame.to_dict(as_series=False)
+    shown = [s == domain.PUBLISHED for s in rows["status"]]
+    traces = []
+    if any(shown):
+        names = [n for n, ok in zip(rows["name"], shown, strict=True) if ok]
+        values = [v for v, ok in zip(rows["value"], shown, strict=True) if ok]
+        traces.append(
+            {
+                "type": "choropleth",
+                "geojson": geojson,
+                "featureidkey": "id",
+                "locations": [f for f, ok in zip(rows["fips"], shown, strict=True) if ok],
+                "z": values,
+                "colorscale": theme.SEQUENTIAL,
                 # grey outlines: light fills (yellow) stay visible against the white background
-                marker={"line": {"color": theme.BORDER, "width": 0.6}},
-                colorbar={
+                "marker": {"line": {"color": theme.BORDER, "width": 0.6}},
+                "colorbar": {
                     "title": {"text": _unit_words(unit), "side": "top"},
                     "orientation": "h",
                     "x": 0,
@@ -132,22 +150,25 @@ def choropleth(
                     "len": 0.9,
                     "ticksuffix": "%" if unit == "percent" else "",
                 },
-                name=label,
-                showlegend=False,
-                text=[
+                "name": label,
+                "showlegend": False,
+                "text": [
                     f"<b>{n}</b><br>{label}: {text.fmt_with_unit(v, unit)}"
-                    for n, v in zip(shown["name"], shown["value"], strict=True)
+                    for n, v in zip(names, values, strict=True)
                 ],
-                hovertemplate="%{text}<extra></extra>",
-            )
+                "hovertemplate": "%{text}<extra></extra>",
+            }
         )
-    _status_traces(fig, frame, geojson, label)
-    fig.update_geos(**GEO)
-    theme.apply(
-        fig, title, source, text.figure_note(frame["status"], "county"), height=480, axis_px=70
+    traces.extend(_status_traces(rows, geojson, label))
+    fig = theme.apply(
+        _map(traces),
+        title,
+        source,
+        text.figure_note(rows["status"], "county"),
+        height=480,
+        axis_px=70,
     )
-    fig.update_layout(clickmode="event", dragmode=False)
-    return fig
+    return _clickable(fig)
 
 
 def _unit_words(unit: str) -> str:
@@ -155,22 +176,19 @@ def _unit_words(unit: str) -> str:
     return {"count": "count", "percent": "percent", "per_100k": "per 100,000"}[unit]
 
 
-def roster(
-    frame: pl.DataFrame, geojson: dict | str, title: str, source: str, period: str
-) -> go.Figure:
+def roster(frame: pl.DataFrame, geojson: dict | str, title: str, source: str, period: str) -> dict:
     """Return the opt-in roster map: counties opted in during `period`, coloured by first SFY."""
-    fig = go.Figure()
+    rows = list(frame.select("fips", "name", "first_sfy", "opted_in").iter_rows())
+    traces = []
     for i, sfy in enumerate(domain.SFYS):
-        part = frame.filter(pl.col("opted_in") & (pl.col("first_sfy") == sfy))
-        if not part.height:
+        part = [(f, n) for f, n, first, opted in rows if opted and first == sfy]
+        if not part:
             continue
         name = f"First year {domain.sfy_label(sfy)}"
-        hover = [
-            f"<b>{n}</b><br>In the program since {domain.sfy_label(sfy)}" for n in part["name"]
-        ]
-        fips = part["fips"].to_list()
-        fig.add_trace(_flat(geojson, fips, COHORT_COLOURS[i], name, hover, sfy))
-        fig.add_trace(
+        hover = [f"<b>{n}</b><br>In the program since {domain.sfy_label(sfy)}" for _, n in part]
+        fips = [f for f, _ in part]
+        traces.append(_flat(geojson, fips, COHORT_COLOURS[i], name, hover, sfy))
+        traces.append(
             _markers(
                 geojson,
                 fips,
@@ -182,18 +200,18 @@ def roster(
                 outline=COHORT_OUTLINES[i],
             )
         )
-    out = frame.filter(~pl.col("opted_in"))
-    if out.height:
+    out = [(f, n, first) for f, n, first, opted in rows if not opted]
+    if out:
         hover = [
             f"<b>{n}</b><br>Not opted in, {domain.sfy_label(period)}"
-            + (f"; first year {domain.sfy_label(f)}" if f else "")
-            for n, f in zip(out["name"], out["first_sfy"], strict=True)
+            + (f"; first year {domain.sfy_label(first)}" if first else "")
+            for _, n, first in out
         ]
-        fips = out["fips"].to_list()
+        fips = [f for f, _, _ in out]
         colour, symbol, name = STATUS_STYLE[domain.NOT_OPTED_IN]
-        fig.add_trace(_flat(geojson, fips, colour, name, hover, "out"))
-        fig.add_trace(_markers(geojson, fips, symbol, name, hover, "out"))
-    fig.update_geos(**GEO)
-    theme.apply(fig, title, source, domain.ROSTER_NOTICE + ".", height=480, axis_px=0)
-    fig.update_layout(clickmode="event", dragmode=False)
-    return fig
+        traces.append(_flat(geojson, fips, colour, name, hover, "out"))
+        traces.append(_markers(geojson, fips, symbol, name, hover, "out"))
+    fig = theme.apply(
+        _map(traces), title, source, domain.ROSTER_NOTICE + ".", height=480, axis_px=0
+    )
+    return _clickable(fig)

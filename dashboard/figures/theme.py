@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-import plotly.graph_objects as go
+import plotly.colors
+import plotly.io as pio
 
 from dashboard import domain
 
@@ -22,7 +23,7 @@ SUPPRESSED_FILL = "#b3b3b3"
 NOT_OPTED_IN_FILL = "#f2f2f2"
 BAND_FILL = "rgba(77, 77, 77, 0.16)"  # the peers' middle half, behind the lines
 BORDER = "#666666"
-SEQUENTIAL = "Viridis"
+SEQUENTIAL = plotly.colors.get_colorscale("Viridis")
 STATUS_SHORT = {
     domain.SUPPRESSED: "Suppressed: hidden to protect privacy",
     domain.NOT_OPTED_IN: "Not opted in that year",
@@ -61,8 +62,73 @@ def notes(source: str, status_note: str) -> list[str]:
     return [line for line in (status_note, source) if line]
 
 
+# What every figure carries, built once: the template (as go.Figure() would carry it) and the
+# parts of the layout `apply` sets.
+TEMPLATE = pio.templates[pio.templates.default].to_plotly_json()
+TITLE = {
+    "x": 0,
+    "xanchor": "left",
+    "xref": "container",
+    "y": 1,
+    "yref": "container",
+    "yanchor": "top",
+    "pad": {"t": 14, "l": 10},
+    "font": {"size": 16},
+}
+LOOK = {
+    "font": {"family": FONT, "color": TEXT, "size": 13},
+    "paper_bgcolor": "white",
+    "plot_bgcolor": "white",
+    "hoverlabel": {"font": {"family": FONT}},
+    "separators": ".,",
+}
+LEGEND = {
+    "font": {"size": 11.5},
+    "entrywidthmode": "fraction",
+    "tracegroupgap": 0,  # rows keep the 22 px the top margin allows for each
+    "orientation": "h",
+    "x": 0,
+    "y": 1.02,
+    "yanchor": "bottom",
+    "xanchor": "left",
+}
+NOTES = {
+    "xref": "paper",
+    "yref": "paper",
+    "x": 0,
+    "y": 0,
+    "xanchor": "left",
+    "yanchor": "bottom",
+    "align": "left",
+    "showarrow": False,
+    "font": {"size": 10.5, "color": MUTED},
+}
+AXIS = {"gridcolor": GRID, "linecolor": BORDER, "fixedrange": True}
+
+
+def figure(data: list[dict] | None = None, **layout: object) -> dict:
+    """Return a figure as the plain dict a dcc.Graph takes, on plotly's default template.
+
+    Figures are built as dicts, not plotly objects: validating objects cost most of a chart's
+    build time. tests/test_figures.py validates built figures with plotly instead.
+    """
+    return {"data": data or [], "layout": {"template": TEMPLATE, **layout}}
+
+
+def update_axes(fig: dict, prefix: str, **values: object) -> None:
+    """Set values on every axis of the figure whose name starts with `prefix` ("xaxis", "yaxis")."""
+    layout = fig["layout"]
+    for name in {prefix, *(key for key in layout if key.startswith(prefix))}:
+        layout.setdefault(name, {}).update(values)
+
+
+def annotate(fig: dict, **annotation: object) -> None:
+    """Add an annotation to the figure."""
+    fig["layout"].setdefault("annotations", []).append(annotation)
+
+
 def apply(
-    fig: go.Figure,
+    fig: dict,
     title: str,
     source: str,
     status_note: str = "",
@@ -70,7 +136,7 @@ def apply(
     legend: bool = True,
     axis_px: int = 50,
     notes_shift: int = 0,
-) -> go.Figure:
+) -> dict:
     """Return the figure with title, fonts, margins and the notes an exported PNG must carry.
 
     `axis_px` is the room kept under the plot for tick labels and the x-axis title (x-axes do
@@ -81,64 +147,28 @@ def apply(
     n_lines = text.count("<br>") + 1
     bottom = axis_px + 8 + n_lines * LINE_PX
     title_text = wrap(title, 38)
-    names = [t.name or "" for t in fig.data if t.showlegend is not False]
+    names = [t.get("name") or "" for t in fig["data"] if t.get("showlegend") is not False]
     rows = legend_rows(names) if legend else 0
     top = 20 + 22 * (title_text.count("<br>") + 1) + 22 * rows
-    fig.update_layout(
-        title={
-            "text": title_text,
-            "x": 0,
-            "xanchor": "left",
-            "xref": "container",
-            "y": 1,
-            "yref": "container",
-            "yanchor": "top",
-            "pad": {"t": 14, "l": 10},
-            "font": {"size": 16},
-        },
-        font={"family": FONT, "color": TEXT, "size": 13},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
+    fig["layout"].update(
+        title={**TITLE, "text": title_text},
         height=height + bottom + top,
         margin={"l": 10, "r": 10, "t": top, "b": bottom, "pad": 4},
         showlegend=legend,
-        legend={
-            "font": {"size": 11.5},
-            "entrywidth": 1 / legend_columns(names) - 0.01,
-            "entrywidthmode": "fraction",
-            "tracegroupgap": 0,  # rows keep the 22 px the top margin allows for each
-            "orientation": "h",
-            "x": 0,
-            "y": 1.02,
-            "yanchor": "bottom",
-            "xanchor": "left",
-        },
-        hoverlabel={"font": {"family": FONT}},
-        separators=".,",
+        legend={**LEGEND, "entrywidth": 1 / legend_columns(names) - 0.01},
+        **LOOK,
     )
-    fig.add_annotation(
-        text=text,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-bottom + 4,
-        xshift=-notes_shift,
-        xanchor="left",
-        yanchor="bottom",
-        align="left",
-        showarrow=False,
-        font={"size": 10.5, "color": MUTED},
-    )
-    fig.update_xaxes(gridcolor=GRID, linecolor=BORDER, automargin=False, fixedrange=True)
-    fig.update_yaxes(gridcolor=GRID, linecolor=BORDER, automargin=True, fixedrange=True)
+    annotate(fig, **NOTES, text=text, yshift=-bottom + 4, xshift=-notes_shift)
+    update_axes(fig, "xaxis", **AXIS, automargin=False)
+    update_axes(fig, "yaxis", **AXIS, automargin=True)
     return fig
 
 
-def empty(message: str, title: str, source: str) -> go.Figure:
+def empty(message: str, title: str, source: str) -> dict:
     """Return a figure that says why there is nothing to draw (never a blank chart)."""
-    fig = go.Figure()
-    fig.add_annotation(
+    fig = figure(xaxis={"visible": False}, yaxis={"visible": False})
+    annotate(
+        fig,
         text=wrap(message, 34),
         xref="paper",
         yref="paper",
@@ -147,6 +177,4 @@ def empty(message: str, title: str, source: str) -> go.Figure:
         showarrow=False,
         font={"size": 14, "color": TEXT},
     )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
     return apply(fig, title, source, height=220, legend=False, axis_px=0)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
-import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
@@ -28,22 +28,31 @@ def _hover(values: list, statuses: list, unit: str) -> list[str]:
     return [text.cell_text(v, s, unit) for v, s in zip(values, statuses, strict=True)]
 
 
-def series_trace(part: pl.DataFrame, label: str, index: int, unit: str) -> go.Scatter:
+def _groups(frame: pl.DataFrame) -> list[tuple[str, dict[str, list]]]:
+    """Return (label, columns as lists) of each series of a frame, in order of first appearance."""
+    return [
+        (label, part.to_dict(as_series=False))
+        for (label,), part in frame.group_by("label", maintain_order=True)
+    ]
+
+
+def series_trace(part: dict[str, list], label: str, index: int, unit: str) -> dict:
     """Return one series as a line with gaps (never zero) where a value is not published."""
-    statuses = part["status"].to_list()
-    y = [v if s == domain.PUBLISHED else None for v, s in zip(part["value"], statuses, strict=True)]
+    statuses, values = part["status"], part["value"]
+    y = [v if s == domain.PUBLISHED else None for v, s in zip(values, statuses, strict=True)]
     colour = theme.PALETTE[index % 8]
-    return go.Scatter(
-        x=part["period"].to_list(),
-        y=y,
-        name=label,
-        mode="lines+markers",
-        connectgaps=False,
-        line={"color": colour, "dash": theme.DASHES[index % 8], "width": 2.5},
-        marker={"symbol": theme.SYMBOLS[index % 8], "size": 8, "color": colour},
-        text=_hover(part["value"].to_list(), statuses, unit),
-        hovertemplate="%{fullData.name}, SFY %{x}: %{text}<extra></extra>",
-    )
+    return {
+        "type": "scatter",
+        "x": part["period"],
+        "y": y,
+        "name": label,
+        "mode": "lines+markers",
+        "connectgaps": False,
+        "line": {"color": colour, "dash": theme.DASHES[index % 8], "width": 2.5},
+        "marker": {"symbol": theme.SYMBOLS[index % 8], "size": 8, "color": colour},
+        "text": _hover(values, statuses, unit),
+        "hovertemplate": "%{fullData.name}, SFY %{x}: %{text}<extra></extra>",
+    }
 
 
 GAP_Y = 0.035  # gap markers sit just above the x-axis, on a hidden 0-1 axis of their own
@@ -54,53 +63,57 @@ GAP_STYLE = {  # status -> marker symbol and legend entry of a hidden year
 
 
 def gap_traces(
-    part: pl.DataFrame, label: str, index: int, yaxis: str | None = "y2", lane: int | None = None
-) -> list[go.Scatter]:
+    part: dict[str, list], label: str, index: int, yaxis: str = "y2", lane: int | None = None
+) -> list[dict]:
     """Return markers on the axis for a series' hidden years, one trace per reason.
 
     Each reason has one legend entry (grouped across series); hover gives series and reason.
     """
     traces = []
     for status, (symbol, words) in GAP_STYLE.items():
-        periods = part.filter(pl.col("status") == status)["period"].to_list()
+        periods = [p for p, s in zip(part["period"], part["status"], strict=True) if s == status]
         if not periods:
             continue
         traces.append(
-            go.Scatter(
-                x=periods,
-                y=[GAP_Y + 0.05 * ((index if lane is None else lane) % 4)] * len(periods),
-                yaxis=yaxis,
-                mode="markers",
-                name=words,
-                legendgroup=status,
-                showlegend=False,
-                marker={
+            {
+                "type": "scatter",
+                "x": periods,
+                "y": [GAP_Y + 0.05 * ((index if lane is None else lane) % 4)] * len(periods),
+                "yaxis": yaxis,
+                "mode": "markers",
+                "name": words,
+                "legendgroup": status,
+                "showlegend": False,
+                "marker": {
                     "symbol": symbol,
                     "size": 10,
                     "color": theme.PALETTE[index % 8],
                     "line": {"width": 2, "color": theme.PALETTE[index % 8]},
                 },
-                hovertemplate=f"{label}, SFY %{{x}}: {theme.STATUS_SHORT[status]}<extra></extra>",
-                meta={"kind": "gap"},  # a position on the axis, not a value
-            )
+                "hovertemplate": (
+                    f"{label}, SFY %{{x}}: {theme.STATUS_SHORT[status]}<extra></extra>"
+                ),
+                "meta": {"kind": "gap"},  # a position on the axis, not a value
+            }
         )
     return traces
 
 
-def gap_legend(statuses: list[str], yaxis: str = "y2") -> list[go.Scatter]:
+def gap_legend(statuses: list[str], yaxis: str = "y2") -> list[dict]:
     """Return one grey legend entry per reason a year is hidden (no points of its own)."""
     return [
-        go.Scatter(
-            x=[None],
-            y=[None],
-            yaxis=yaxis,
-            mode="markers",
-            name=words,
-            legendgroup=status,
-            marker={"symbol": symbol, "size": 10, "color": theme.MUTED, "line": {"width": 2}},
-            hoverinfo="skip",
-            meta={"kind": "gap"},
-        )
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "yaxis": yaxis,
+            "mode": "markers",
+            "name": words,
+            "legendgroup": status,
+            "marker": {"symbol": symbol, "size": 10, "color": theme.MUTED, "line": {"width": 2}},
+            "hoverinfo": "skip",
+            "meta": {"kind": "gap"},
+        }
         for status, (symbol, words) in GAP_STYLE.items()
         if status in statuses
     ]
@@ -109,13 +122,14 @@ def gap_legend(statuses: list[str], yaxis: str = "y2") -> list[go.Scatter]:
 GAP_AXIS = {"range": [0, 1], "visible": False, "fixedrange": True}
 
 
-def band_traces(band: pl.DataFrame, unit: str) -> list[go.Scatter]:
+def band_traces(band: pl.DataFrame, unit: str) -> list[dict]:
     """Return the peer band (25th to 75th percentile, filled) and its median, gaps left open."""
-    x = band["period"].to_list()
-    shown = [s == domain.PUBLISHED for s in band["status"]]
+    columns = band.to_dict(as_series=False)
+    x = columns["period"]
+    shown = [s == domain.PUBLISHED for s in columns["status"]]
 
     def values(column: str) -> list:
-        return [v if ok else None for v, ok in zip(band[column], shown, strict=True)]
+        return [v if ok else None for v, ok in zip(columns[column], shown, strict=True)]
 
     hover = [
         f"{text.fmt(m, unit)} (middle half {text.fmt(a, unit)} to {text.fmt(b, unit)}; "
@@ -123,27 +137,29 @@ def band_traces(band: pl.DataFrame, unit: str) -> list[go.Scatter]:
         if ok
         else "no band: fewer than 3 peers published"
         for m, a, b, n, ok in zip(
-            band["median"], band["p25"], band["p75"], band["peers"], shown, strict=True
+            columns["median"], columns["p25"], columns["p75"], columns["peers"], shown, strict=True
         )
     ]
     return [
-        go.Scatter(
-            x=x, y=values("p75"), mode="lines", line={"width": 0}, connectgaps=False,
-            showlegend=False, hoverinfo="skip", legendgroup="band", meta={"kind": "band"},
-        ),
-        go.Scatter(
-            x=x, y=values("p25"), mode="lines", line={"width": 0}, fill="tonexty",
-            fillcolor=theme.BAND_FILL, connectgaps=False, legendgroup="band",
-            name="Peers: middle half (25th-75th percentile)", hoverinfo="skip",
-            meta={"kind": "band"},
-        ),
-        go.Scatter(
-            x=x, y=values("median"), mode="lines", connectgaps=False, legendgroup="band",
-            name="Peers: median (county itself left out)",
-            line={"color": theme.MUTED, "dash": "dot", "width": 2},
-            text=hover, hovertemplate="Peer median, SFY %{x}: %{text}<extra></extra>",
-            meta={"kind": "band"},
-        ),
+        {
+            "type": "scatter", "x": x, "y": values("p75"), "mode": "lines", "line": {"width": 0},
+            "connectgaps": False, "showlegend": False, "hoverinfo": "skip", "legendgroup": "band",
+            "meta": {"kind": "band"},
+        },
+        {
+            "type": "scatter", "x": x, "y": values("p25"), "mode": "lines", "line": {"width": 0},
+            "fill": "tonexty", "fillcolor": theme.BAND_FILL, "connectgaps": False,
+            "legendgroup": "band", "name": "Peers: middle half (25th-75th percentile)",
+            "hoverinfo": "skip", "meta": {"kind": "band"},
+        },
+        {
+            "type": "scatter", "x": x, "y": values("median"), "mode": "lines",
+            "connectgaps": False, "legendgroup": "band",
+            "name": "Peers: median (county itself left out)",
+            "line": {"color": theme.MUTED, "dash": "dot", "width": 2},
+            "text": hover, "hovertemplate": "Peer median, SFY %{x}: %{text}<extra></extra>",
+            "meta": {"kind": "band"},
+        },
     ]  # fmt: skip
 
 
@@ -152,24 +168,44 @@ def sfys_of(frame: pl.DataFrame) -> list[str]:
     return sorted({p for p in frame["period"].to_list() if not domain.is_window(p)})
 
 
-def _not_opted_in_bands(fig: go.Figure, frame: pl.DataFrame, row: int | None = None) -> None:
-    """Shade the SFYs in which every series is 'not opted in', with a label."""
-    periods = sfys_of(frame)
-    for i, period in enumerate(periods):
-        statuses = frame.filter(pl.col("period") == period)["status"].to_list()
-        if statuses and all(s == domain.NOT_OPTED_IN for s in statuses):
-            kwargs = {"row": row, "col": 1} if row else {}
-            fig.add_vrect(
-                x0=i - 0.5,
-                x1=i + 0.5,
-                fillcolor=theme.NOT_OPTED_IN_FILL,
-                line_width=0,
-                layer="below",
-                annotation_text="not opted in" if not row else "",
-                annotation_position="top",
-                annotation_font={"size": 10, "color": theme.MUTED},
-                **kwargs,
-            )
+def _not_opted_in(periods: list[str], statuses: list[str]) -> list[int]:
+    """Return the positions on the SFY axis where every series is 'not opted in'."""
+    by_period: dict[str, list[str]] = {}
+    for period, status in zip(periods, statuses, strict=True):
+        by_period.setdefault(period, []).append(status)
+    sfys = sorted(p for p in by_period if not domain.is_window(p))
+    return [i for i, p in enumerate(sfys) if all(s == domain.NOT_OPTED_IN for s in by_period[p])]
+
+
+def _shade(position: int, xref: str = "x", yref: str = "y") -> dict:
+    """Return the grey band behind one SFY of the axis."""
+    return {
+        "type": "rect",
+        "xref": xref,
+        "yref": f"{yref} domain",
+        "x0": position - 0.5,
+        "x1": position + 0.5,
+        "y0": 0,
+        "y1": 1,
+        "fillcolor": theme.NOT_OPTED_IN_FILL,
+        "line": {"width": 0},
+        "layer": "below",
+    }
+
+
+def _shade_label(position: int) -> dict:
+    """Return the 'not opted in' label at the top of a shaded SFY."""
+    return {
+        "text": "not opted in",
+        "xref": "x",
+        "yref": "y domain",
+        "x": float(position),
+        "y": 1,
+        "xanchor": "center",
+        "yanchor": "top",
+        "showarrow": False,
+        "font": {"size": 10, "color": theme.MUTED},
+    }
 
 
 def trend(
@@ -179,7 +215,7 @@ def trend(
     source: str,
     empty_message: str = "",
     band: pl.DataFrame | None = None,
-) -> go.Figure:
+) -> dict:
     """Return one line per series (series, label, period, value, status) over the SFYs.
 
     Hidden years are marked on the axis by reason; `band` (period, p25, median, p75, peers,
@@ -188,30 +224,44 @@ def trend(
     statuses = frame["status"].to_list()
     if not frame.height or all(s == domain.NOT_OPTED_IN for s in statuses):
         return theme.empty(empty_message or "Nothing to show for these choices.", title, source)
-    fig = go.Figure()
+    data = []
     if band is not None and domain.PUBLISHED in band["status"].to_list():
-        fig.add_traces(band_traces(band, unit))
-    for i, ((label,), part) in enumerate(frame.group_by("label", maintain_order=True)):
-        fig.add_trace(series_trace(part, label, i, unit))
-        fig.add_traces(gap_traces(part, label, i))
-    fig.add_traces(gap_legend(statuses))
-    _not_opted_in_bands(fig, frame)
-    fig.update_xaxes(
-        type="category", categoryorder="array", categoryarray=sfys_of(frame), title=X_TITLE
-    )
-    fig.layout.yaxis.update(title=None, rangemode="tozero", **Y_AXIS[unit])
+        data.extend(band_traces(band, unit))
+    for i, (label, part) in enumerate(_groups(frame)):
+        data.append(series_trace(part, label, i, unit))
+        data.extend(gap_traces(part, label, i))
+    data.extend(gap_legend(statuses))
+    shaded = _not_opted_in(frame["period"].to_list(), statuses)
+    y_axis = {"rangemode": "tozero", **Y_AXIS[unit]}
+    annotations = [_shade_label(i) for i in shaded]
     if domain.PUBLISHED not in statuses:
         # no scale when nothing is published: an axis would hint at the hidden sizes
-        fig.layout.yaxis.update(showticklabels=False, showgrid=False)
-        fig.add_annotation(
-            text="No value published: " + text.figure_note(statuses).removeprefix("Gaps: "),
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-            showarrow=False,
-            font={"size": 13, "color": theme.MUTED},
+        y_axis.update(showticklabels=False, showgrid=False)
+        annotations.append(
+            {
+                "text": "No value published: " + text.figure_note(statuses).removeprefix("Gaps: "),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 13, "color": theme.MUTED},
+            }
         )
+    fig = theme.figure(
+        data,
+        xaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": sfys_of(frame),
+            "title": {"text": X_TITLE},
+        },
+        yaxis=y_axis,
+    )
+    if shaded:
+        fig["layout"]["shapes"] = [_shade(i) for i in shaded]
+    if annotations:
+        fig["layout"]["annotations"] = annotations
     theme.apply(
         fig,
         title,
@@ -219,8 +269,39 @@ def trend(
         text.figure_note(statuses),
         axis_px=AXIS_PX,
     )
-    fig.update_layout(margin={"r": 28}, yaxis2={**GAP_AXIS, "overlaying": "y"})
+    fig["layout"]["margin"]["r"] = 28
+    fig["layout"]["yaxis2"] = {**GAP_AXIS, "overlaying": "y"}
     return fig
+
+
+PANEL_SPACING = 0.09
+
+
+@functools.lru_cache(maxsize=8)
+def _panels(rows: int) -> dict:
+    """Return the layout of `rows` stacked panels, each with a hidden axis for its gap markers:
+    axes and panel title positions, as plotly's make_subplots lays them out (once per count)."""
+    layout = make_subplots(
+        rows=rows,
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=["-"] * rows,
+        vertical_spacing=PANEL_SPACING,
+        specs=[[{"secondary_y": True}]] * rows,
+    ).to_plotly_json()["layout"]
+    del layout["template"]
+    return layout
+
+
+def _axis_ids(row: int) -> tuple[str, str, str]:
+    """Return the x axis, value axis and gap axis of panel `row` (from 1) as traces name them."""
+    n = "" if row == 1 else str(row)
+    return f"x{n}", f"y{'' if row == 1 else 2 * row - 1}", f"y{2 * row}"
+
+
+def _layout_name(axis_id: str) -> str:
+    """Return the layout key of an axis id ("y3" -> "yaxis3")."""
+    return f"{axis_id[0]}axis{axis_id[1:]}"
 
 
 def small_multiples(
@@ -230,49 +311,46 @@ def small_multiples(
     source: str,
     axis_title: str,
     counties: Mapping[str, int] | None = None,
-) -> go.Figure:
+) -> dict:
     """Return one panel per series with its own scale (counts of very different sizes).
 
     `unit` may differ by series label; `counties` (SFY -> counties in the program) is written
     under each year on the axis.
     """
     statuses = frame["status"].to_list()
-    groups = list(frame.group_by("label", maintain_order=True))
-    fig = make_subplots(
-        rows=len(groups),
-        cols=1,
-        shared_xaxes=True,
-        subplot_titles=[label for (label,), _ in groups],
-        vertical_spacing=0.09,
-        specs=[[{"secondary_y": True}]] * len(groups),
-    )
-    for i, ((label,), part) in enumerate(groups):
-        panel_unit = unit if isinstance(unit, str) else unit[label]
-        fig.add_trace(
-            series_trace(part, label, i, panel_unit).update(showlegend=False),
-            row=i + 1,
-            col=1,
-        )
-        for gap in gap_traces(part, label, i, yaxis=None, lane=0):
-            fig.add_trace(gap, row=i + 1, col=1, secondary_y=True)
-        _not_opted_in_bands(fig, part, row=i + 1)
-        fig.update_yaxes(
-            rangemode="tozero", row=i + 1, col=1, nticks=4, secondary_y=False, **Y_AXIS[panel_unit]
-        )
-        fig.update_yaxes(GAP_AXIS, row=i + 1, col=1, secondary_y=True)
-    for entry in gap_legend(statuses, yaxis=None):
-        fig.add_trace(entry, row=1, col=1, secondary_y=True)
+    groups = _groups(frame)
+    skeleton = _panels(len(groups))
+    layout = {key: dict(axis) for key, axis in skeleton.items() if "axis" in key}
     sfys = sfys_of(frame)
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=sfys)
-    fig.update_xaxes(title=X_TITLE, row=len(groups), col=1)
-    if counties:
-        fig.update_xaxes(
-            tickvals=sfys,
-            ticktext=[f"{p}<br>{counties[p]} counties" for p in sfys],
-            row=len(groups),
-            col=1,
+    data, shapes = [], []
+    for i, (label, part) in enumerate(groups):
+        x_id, y_id, gap_id = _axis_ids(i + 1)
+        panel_unit = unit if isinstance(unit, str) else unit[label]
+        data.append(
+            {**series_trace(part, label, i, panel_unit), "showlegend": False, "xaxis": x_id,
+             "yaxis": y_id}
+        )  # fmt: skip
+        data.extend(
+            {**gap, "xaxis": x_id} for gap in gap_traces(part, label, i, yaxis=gap_id, lane=0)
         )
-    fig.update_annotations(font={"size": 13}, xanchor="left", x=0)
+        shapes.extend(_shade(p, x_id, y_id) for p in _not_opted_in(part["period"], part["status"]))
+        layout[_layout_name(y_id)].update(rangemode="tozero", nticks=4, **Y_AXIS[panel_unit])
+        layout[_layout_name(gap_id)].update(GAP_AXIS)
+    data.extend({**entry, "xaxis": "x"} for entry in gap_legend(statuses))
+    for key in layout:
+        if key.startswith("xaxis"):
+            layout[key].update(type="category", categoryorder="array", categoryarray=sfys)
+    last = layout[_layout_name(_axis_ids(len(groups))[0])]
+    last["title"] = {"text": X_TITLE}
+    if counties:
+        last.update(tickvals=sfys, ticktext=[f"{p}<br>{counties[p]} counties" for p in sfys])
+    layout["annotations"] = [
+        {**place, "text": label, "x": 0, "xanchor": "left", "font": {**place["font"], "size": 13}}
+        for place, (label, _) in zip(skeleton["annotations"], groups, strict=True)
+    ]
+    if shapes:
+        layout["shapes"] = shapes
+    fig = theme.figure(data, **layout)
     theme.apply(
         fig,
         title + f"<br><sup>{axis_title}; each panel has its own scale</sup>",
