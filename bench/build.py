@@ -4,11 +4,15 @@ Run: .venv/bin/python bench/build.py [--scales 1 100] [--repeat 3] [--full-build
 Each scale runs in its own process so that its peak RSS is its own. Every timed step is called
 once untimed first (imports, polars' thread pool, caches), then timed `--repeat` times: the
 minimum and median are printed, with the load average before and after (the machine is shared).
+The polars and pandas aggregations are timed in turn, round by round, so that a change of load
+during the run weighs on both alike, in wall and in CPU seconds (the work, which depends less on
+the other processes).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import resource
@@ -111,6 +115,23 @@ def repeated(repeat: int, fn, *args, **kwargs) -> tuple[object, list[float]]:
     return result, [timed(fn, *args, **kwargs)[1] for _ in range(repeat)]
 
 
+def interleaved(repeat: int, steps: dict[str, functools.partial]) -> dict[str, list[float]]:
+    """Call each step once untimed, then time the steps in turn, `repeat` rounds.
+
+    Each step gets wall seconds (`<name>_s`) and CPU seconds of all the process's threads
+    (`<name>_cpu_s`: the work done, which depends less on what else the machine runs).
+    """
+    for step in steps.values():
+        step()
+    seconds: dict[str, list[float]] = {}
+    for _ in range(repeat):
+        for name, step in steps.items():
+            cpu = time.process_time()
+            seconds.setdefault(f"{name}_s", []).append(timed(step)[1])
+            seconds.setdefault(f"{name}_cpu_s", []).append(time.process_time() - cpu)
+    return seconds
+
+
 def load_average() -> str:
     """Return the 1, 5 and 15 minute load averages."""
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -129,12 +150,17 @@ def run_scale(scale: float, repeat: int, full_build: bool) -> dict:
     )
     figures["reports"] = extract.reports.height
     _, figures["validate_s"] = repeated(repeat, schema.validate, extract, counties, roster)
-    _, figures["aggregate_polars_s"] = repeated(
-        repeat, aggregate, extract.reports, extract.youth, counties, roster
-    )
     reports_pd, youth_pd = extract.reports.to_pandas(), extract.youth.to_pandas()
-    _, figures["aggregate_pandas_s"] = repeated(
-        repeat, pandas_aggregate, reports_pd, youth_pd, counties.to_pandas()
+    figures |= interleaved(
+        repeat,
+        {
+            "aggregate_polars": functools.partial(
+                aggregate, extract.reports, extract.youth, counties, roster
+            ),
+            "aggregate_pandas": functools.partial(
+                pandas_aggregate, reports_pd, youth_pd, counties.to_pandas()
+            ),
+        },
     )
     if full_build and scale == 1:
         stages: dict[str, list[float]] = {}
@@ -152,7 +178,7 @@ def run_scale(scale: float, repeat: int, full_build: bool) -> dict:
 
 
 def print_scale(figures: dict) -> None:
-    """Print one scale's figures: min and median of each timed step, and the ratio."""
+    """Print one scale's figures: min and median of each timed step, and the aggregation ratios."""
     print(f"\n== scale {figures['scale']:g}x ({figures['reports']:,} reports) ==")
     print(f"  load average before: {figures['load_before']}")
     print(f"  {'step':28s} {'min s':>10} {'median s':>10} {'runs':>5}")
@@ -161,11 +187,16 @@ def print_scale(figures: dict) -> None:
             print(
                 f"  {key:28s} {min(value):10.3f} {statistics.median(value):10.3f} {len(value):5d}"
             )
-    pandas, polars = figures["aggregate_pandas_s"], figures["aggregate_polars_s"]
-    print(
-        f"  pandas / polars aggregation: median {statistics.median(pandas) / statistics.median(polars):.2f}x, "
-        f"min {min(pandas) / min(polars):.2f}x"
-    )
+    for kind, infix in (("wall", ""), ("CPU", "cpu_")):
+        pandas, polars = (
+            figures[f"aggregate_pandas_{infix}s"],
+            figures[f"aggregate_polars_{infix}s"],
+        )
+        print(
+            f"  pandas / polars aggregation ({kind} time): "
+            f"median {statistics.median(pandas) / statistics.median(polars):.2f}x, "
+            f"min {min(pandas) / min(polars):.2f}x"
+        )
     print(
         f"  peak RSS {figures['peak_rss_mb']:.0f} MB; load average after: {figures['load_after']}"
     )
@@ -184,6 +215,8 @@ def main() -> None:
     )
     parser.add_argument("--child", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.repeat < 3:
+        parser.error("--repeat must be at least 3 (min and median of repeated runs)")
     if args.child is not None:
         print(json.dumps(run_scale(args.child, args.repeat, args.full_build)))
         return
