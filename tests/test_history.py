@@ -191,11 +191,19 @@ def test_revisions_of_closed_years_publish_nothing_new(base, extract_dir, tmp_pa
 
 
 def test_a_new_fiscal_year_is_audited_with_the_kept_release(base, extract_dir, tmp_path):
-    """Appending 2021-22 (with a small change in a closed year) passes the joint audit."""
+    """Appending 2021-22 (with a small change in a closed year) passes the joint audit; a dry
+    run first reports the same changes and writes nothing."""
     where = copy_history(base, tmp_path)
     (base_id,) = kept_ids(where)
     source = perturbed(extract_dir, tmp_path, drop_at_risk(largest=False, n=1))
-    build(where.release_dir, extract_dir=source, edition=NEXT, fast=True, places=where)
+    files = sorted(where.release_dir.parent.rglob("*"))
+    dry = build(
+        where.release_dir, extract_dir=source, edition=NEXT, fast=True, places=where, dry_run=True
+    )
+    assert dry.figures["passed"] and dry.figures["changes"]["new"] > 0
+    assert sorted(where.release_dir.parent.rglob("*")) == files
+    report = build(where.release_dir, extract_dir=source, edition=NEXT, fast=True, places=where)
+    assert report.figures["changes"] == dry.figures["changes"]
     new_id = kept_ids(where)[0]
     assert kept_ids(where) == [new_id, base_id]
     manifest = verify(where.release_dir).manifest
@@ -255,28 +263,6 @@ def test_same_extract_and_dates_write_nothing(base, extract_dir, tmp_path):
     assert report.figures["unchanged"] == kept_ids(where)[0]
     assert (where.release_dir / fmt.MANIFEST).read_bytes() == before
     assert len(kept_ids(where)) == 1
-
-
-def test_dry_run_writes_nothing(base, extract_dir, tmp_path):
-    """A dry run reports the changes and the joint audit but leaves every file as it was."""
-    where = copy_history(base, tmp_path)
-    before = sorted(
-        p.relative_to(where.release_dir.parent) for p in where.release_dir.parent.rglob("*")
-    )
-    report = build(
-        where.release_dir,
-        extract_dir=extract_dir,
-        edition=NEXT,
-        fast=True,
-        places=where,
-        dry_run=True,
-    )
-    assert report.figures["passed"]
-    assert report.figures["changes"]["new"] > 0
-    after = sorted(
-        p.relative_to(where.release_dir.parent) for p in where.release_dir.parent.rglob("*")
-    )
-    assert after == before
 
 
 def test_missing_confidential_record_is_refused_plainly(base, extract_dir, tmp_path):
