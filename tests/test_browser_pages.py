@@ -138,6 +138,41 @@ def test_back_button_returns_to_the_view_left_behind(duo):
     assert duo.get_logs() == []
 
 
+def _plotly(duo) -> dict:
+    """Return the trace types of the loaded plotly.js bundle and the bundles fetched."""
+    return duo.driver.execute_script(
+        "return {traces: window.Plotly && window.Plotly.csecTraces, fetched: performance"
+        ".getEntriesByType('resource').map(r => new URL(r.name).pathname)"
+        ".filter(p => p.includes('/plotly/')).map(p => p.split('/').pop())};"
+    )
+
+
+def _map_drawn(duo) -> bool:
+    """Return whether the map graph shows its counties (plotly drew the choropleth)."""
+    return duo.driver.execute_script(
+        "return document.querySelectorAll('path.choroplethlocation').length > 0;"
+    )
+
+
+def test_the_map_page_loads_the_map_bundle_and_other_pages_the_smaller_one(duo):
+    _open(duo, "/map")
+    assert _map_drawn(duo)
+    assert _plotly(duo) == {
+        "traces": ["bar", "scatter", "choropleth", "scattergeo"],
+        "fetched": ["plotly-map.min.js"],
+    }
+    _open(duo, "/funnel")
+    assert _plotly(duo) == {"traces": ["bar", "scatter"], "fetched": ["plotly.min.js"]}
+    duo.driver.find_element(By.CSS_SELECTOR, "#site-nav a[href='/map']").click()
+    # the map needs the map bundle: the page is loaded afresh (same address), with its own shell
+    WebDriverWait(duo.driver, 20).until(lambda d: _plotly(duo)["fetched"] == ["plotly-map.min.js"])
+    duo.wait_for_contains_text("h1", "58 counties")
+    wait_for_charts(duo)
+    assert _map_drawn(duo) and "choropleth" in _plotly(duo)["traces"]
+    assert duo.driver.current_url == duo.server_url + "/map"
+    assert duo.get_logs() == []
+
+
 def test_back_undoes_a_control_change_and_forward_redoes_it(duo):
     _open(duo, "/county/San Luis Obispo")
     WebDriverWait(duo.driver, 10).until(lambda d: d.current_url.endswith("/county/san-luis-obispo"))

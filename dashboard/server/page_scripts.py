@@ -8,6 +8,8 @@ pages use.
 - On a page with charts, dcc's graph chunk (which Dash would fetch only once the page's layout
   arrives) loads with the other scripts, so each graph takes its height at once: no layout
   shift when the charts arrive. Pages without charts do not load it.
+- The map page preloads plotly.js's map bundle, which assets/plotly_loader.js then loads instead
+  of the smaller charts bundle (dashboard/server/plotly_bundle.py).
 - plotly.js fetches a base-map topojson for any geojson choropleth, even with the base map
   hidden; no chart shows one (every geo layout has `visible: False`), so the page hands plotly
   an empty topology instead of a 36 KB download.
@@ -23,6 +25,7 @@ import dash
 from flask import Flask, Response, request
 
 from dashboard import charts
+from dashboard.server.plotly_bundle import MAP_URL
 from dashboard.server.reply_keys import page_of_path
 from dashboard.settings import ROOT
 
@@ -41,6 +44,7 @@ DCC_SHARED = re.compile(
     r'<script src="([^"]*)/_dash-component-suites/dash/dcc/dash_core_components-shared[^"]+"></script>'
 )
 GRAPH_CHUNK = "/_dash-component-suites/dash/dcc/async-graph.js"
+MAP_PAGES = frozenset({"map"})  # the pages whose charts need the map bundle
 EMPTY_TOPOLOGY = "{type:'Topology',objects:{},arcs:[]}"
 NO_BASE_MAP = (
     "window.PlotlyGeoAssets={topojson:"
@@ -60,16 +64,23 @@ def chart_pages() -> frozenset[str]:
     return frozenset(page for page, _ in charts.CHARTS.values())
 
 
-def lean(scripts: str, with_graphs: bool) -> str:
+def graph_scripts(prefix: str, page: str | None) -> str:
+    """Return the tags a page with charts adds: the graph chunk, and on the map page the
+    preloaded map bundle."""
+    tags = f'<script src="{prefix}{GRAPH_CHUNK}"></script>'
+    if page in MAP_PAGES:
+        tags += f'\n<link rel="preload" as="script" href="{prefix}{MAP_URL}">'
+    return tags
+
+
+def lean(scripts: str, page: str | None) -> str:
     """Return the shell's script tags with the polyfill replaced, unused bundles left out and,
-    for a page with charts, the graph chunk added."""
+    for a page with charts, the graph scripts added."""
     scripts = POLYFILL.sub(
         lambda m: f'<script src="{m[1]}{RUNTIME_URL}?v={RUNTIME_VERSION}"></script>', scripts
     )
-    if with_graphs:
-        scripts = DCC_SHARED.sub(
-            lambda m: f'{m[0]}\n<script src="{m[1]}{GRAPH_CHUNK}"></script>', scripts
-        )
+    if page in chart_pages():
+        scripts = DCC_SHARED.sub(lambda m: f"{m[0]}\n{graph_scripts(m[1], page)}", scripts)
     return UNUSED_BUNDLES.sub("", scripts)
 
 
@@ -78,7 +89,7 @@ def lean_index(interpolate: Callable[..., str]) -> Callable[..., str]:
 
     def interpolate_index(**parts: str) -> str:
         found = page_of_path(request.path.strip("/")) if request else None
-        parts["scripts"] = lean(parts["scripts"], found is not None and found[0] in chart_pages())
+        parts["scripts"] = lean(parts["scripts"], found[0] if found else None)
         return interpolate(**parts)
 
     return interpolate_index

@@ -42,6 +42,7 @@ ENCODINGS = ("br", "gzip") if brotli else ("gzip",)
 SCRIPT_URLS = re.compile(r'(?:src|href)="((?:/[\w.~-]+)*/(?:_dash-component-suites|assets)/[^"]+)"')
 LAZY_URLS = (  # loaded by the renderer when a chart first shows, not named in the page shell
     "/_dash-component-suites/plotly/package_data/plotly.min.js",
+    "/_dash-component-suites/plotly/package_data/plotly-map.min.js",
     "/_dash-component-suites/dash/dcc/async-graph.js",
     "/geo/ca_counties.geojson",
     "/assets/topojson/world_110m.json",

@@ -1,13 +1,11 @@
 'use strict';
 
-// plotly.js core plus the four trace types the dashboard's figures use.
+// plotly.js core plus the trace types of every chart but the map: bar, scatter.
 var Plotly = require('plotly.js/lib/core');
 
 Plotly.register([
     require('plotly.js/lib/bar'),
     require('plotly.js/lib/scatter'),
-    require('plotly.js/lib/choropleth'),
-    require('plotly.js/lib/scattergeo'),
 ]);
 
 module.exports = Plotly;
