@@ -229,3 +229,56 @@ def test_release_zip_holds_every_manifest_file(fixture_release):
     }
     assert bundle.release_zip(fixture_release) == data
     assert bundle.sha256sums(fixture_release).count("\n") == len(fixture_release.files)
+
+
+def test_statewide_breakdowns_are_the_release_rows(fixture_release):
+    rel = fixture_release
+    state = rel.demographics.filter(
+        (pl.col("geo_level") == "state") & pl.col("breakdown").is_in(list(domain.BREAKDOWNS))
+    )
+    assert state.height
+    for (measure, breakdown, period), part in state.partition_by(
+        ["measure", "breakdown", "period"], as_dict=True
+    ).items():
+        frame = queries.demographics(rel, measure, breakdown, period)
+        assert frame["category"].to_list() == list(domain.BREAKDOWNS[breakdown])
+        expected = {r["category"]: (r["value"], r["status"]) for r in part.iter_rows(named=True)}
+        for row in frame.iter_rows(named=True):
+            assert (row["value"], row["status"]) == expected.get(
+                row["category"], (None, queries.MISSING)
+            )
+
+
+def test_peer_bands_are_the_release_rows(fixture_release):
+    rel = fixture_release
+    columns = ("p25", "median", "p75", "peers", "status")
+    for (rate, fips), part in rel.peer_bands.partition_by(
+        ["rate", "county_fips"], as_dict=True
+    ).items():
+        rows = {r["period"]: r for r in part.iter_rows(named=True)}
+        band = queries.peer_band(rel, rate, fips)
+        assert band["period"].to_list() == list(rel.sfys)
+        for got in band.iter_rows(named=True):
+            want = rows.get(got["period"])
+            if want is None:
+                assert got["status"] == queries.MISSING and got["median"] is None
+                continue
+            assert {c: got[c] for c in columns} == {c: want[c] for c in columns}
+            at = queries.band_at(rel, rate, fips, got["period"])
+            assert (at is not None) == (want["status"] == domain.PUBLISHED)
+            assert at is None or at["median"] == want["median"]
+
+
+def test_roster_of_every_period_is_the_release_roster(fixture_release):
+    rel = fixture_release
+    opted = rel.roster.filter(pl.col("opted_in") & pl.col("sfy").is_in(rel.sfys))
+    first = dict(opted.group_by("county_fips").agg(pl.col("sfy").min()).iter_rows())
+    for period in rel.periods:
+        frame = queries.roster(rel, period)
+        during = opted if domain.is_window(period) else opted.filter(pl.col("sfy") == period)
+        assert frame["fips"].to_list() == [c.fips for c in rel.geos.counties]
+        assert frame["first_sfy"].to_list() == [first.get(f) for f in frame["fips"]]
+        assert frame["opted_in"].to_list() == [
+            f in set(during["county_fips"]) for f in frame["fips"]
+        ]
+        assert queries.opted_in_count(rel, period) == frame["opted_in"].sum()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -24,14 +24,20 @@ class Context:
 
 @dataclass(frozen=True)
 class ChartView:
-    """One chart as shown: title, figure JSON, summary, table alternative and CSV of its data."""
+    """One chart as shown: title, figure JSON, summary, table alternative and its data (the CSV
+    is written only when it is downloaded)."""
 
     title: str
     figure: dict | None
     summary: str
     columns: tuple[tuple[str, bool], ...]
     rows: tuple[tuple[Cell, ...], ...]
-    csv: str
+    export: pl.DataFrame = field(compare=False, repr=False)
+
+    @property
+    def csv(self) -> str:
+        """Return the CSV of the chart's data."""
+        return self.export.write_csv()
 
 
 def source_line(release: Release, *tables: str) -> str:
@@ -66,8 +72,8 @@ def figure_source(
     )
 
 
-def csv_text(frame: pl.DataFrame, release: Release) -> str:
-    """Return the CSV of a chart's data; each row carries the source tag, dates and licence.
+def tagged(frame: pl.DataFrame, release: Release) -> pl.DataFrame:
+    """Return a chart's data as its CSV has it: each row carries the source tag, dates and licence.
 
     A synthetic release's rows also carry its notice.
     """
@@ -80,7 +86,7 @@ def csv_text(frame: pl.DataFrame, release: Release) -> str:
     }
     if release.notice:
         extra["notice"] = pl.lit(release.notice)
-    return frame.with_columns(**extra).write_csv()
+    return frame.with_columns(**extra)
 
 
 def geo_of(release: Release, view: urlstate.View) -> Geo:
@@ -115,6 +121,14 @@ def status_reason(status: str) -> str:
     return "" if status == domain.PUBLISHED else domain.STATUS_REASONS.get(status, status)
 
 
+def reason_column() -> pl.Expr:
+    """Return the `status_reason` of each row's status as a column expression."""
+    reasons = {**domain.STATUS_REASONS, domain.PUBLISHED: ""}
+    return pl.col("status").replace_strict(
+        reasons, default=pl.col("status"), return_dtype=pl.String
+    )
+
+
 def export_frame(frame: pl.DataFrame, geo: Geo, unit: str, metric_column: str) -> pl.DataFrame:
     """Return a long frame of a chart's values with geography, metric, unit, status and reason."""
     return frame.select(
@@ -127,7 +141,7 @@ def export_frame(frame: pl.DataFrame, geo: Geo, unit: str, metric_column: str) -
         value=pl.col("value").cast(pl.Int64) if unit == "count" else pl.col("value"),
         unit=pl.lit(unit),
         status=pl.col("status"),
-        status_reason=pl.col("status").map_elements(status_reason, return_dtype=pl.String),
+        status_reason=reason_column(),
     )
 
 
@@ -135,12 +149,11 @@ def series_table(frame: pl.DataFrame, unit: str, sfys: tuple[str, ...]) -> tuple
     """Return columns and rows of a series frame: one row per SFY, one column per series."""
     labels = list(dict.fromkeys(frame["label"].to_list()))
     columns = (("State fiscal year", False), *((label, True) for label in labels))
-    rows = []
-    for period in sfys:
-        part = frame.filter(pl.col("period") == period)
-        cells = {
-            r["label"]: text.cell_text(r["value"], r["status"], unit)
-            for r in part.iter_rows(named=True)
-        }
-        rows.append((domain.sfy_label(period), *(cells.get(label, "") for label in labels)))
+    cells: dict[str, dict[str, str]] = {}
+    for label, period, value, status in frame.select("label", "period", "value", "status").rows():
+        cells.setdefault(period, {})[label] = text.cell_text(value, status, unit)
+    rows = [
+        (domain.sfy_label(period), *(cells.get(period, {}).get(label, "") for label in labels))
+        for period in sfys
+    ]
     return columns, tuple(rows)

@@ -8,10 +8,11 @@ from dashboard import domain, urlstate
 from dashboard.charts.common import (
     ChartView,
     Context,
-    csv_text,
     figure_source,
     period_of,
+    reason_column,
     series_table,
+    tagged,
     when,
 )
 from dashboard.data import queries
@@ -76,12 +77,9 @@ def benchmark_trend(ctx: Context, view: urlstate.View) -> ChartView:
         value=pl.col("value").cast(pl.Int64) if unit == "count" else pl.col("value"),
         unit=pl.lit(unit),
         status="status",
-        status_reason=pl.col("status").map_elements(
-            lambda s: "" if s == domain.PUBLISHED else domain.STATUS_REASONS.get(s, s),
-            return_dtype=pl.String,
-        ),
+        status_reason=reason_column(),
     )
-    return ChartView(title, fig, summary, columns, rows, csv_text(export, ctx.release))
+    return ChartView(title, fig, summary, columns, rows, tagged(export, ctx.release))
 
 
 def benchmark_table(ctx: Context, view: urlstate.View) -> ChartView:
@@ -155,7 +153,7 @@ def benchmark_table(ctx: Context, view: urlstate.View) -> ChartView:
         "peers",
         "rank",
     )
-    return ChartView(title, None, summary, columns, rows, csv_text(export, ctx.release))
+    return ChartView(title, None, summary, columns, rows, tagged(export, ctx.release))
 
 
 def band_text(row: dict) -> str:

@@ -8,7 +8,6 @@ from dashboard import domain, urlstate
 from dashboard.charts.common import (
     ChartView,
     Context,
-    csv_text,
     empty_message,
     export_frame,
     figure_source,
@@ -16,6 +15,7 @@ from dashboard.charts.common import (
     period_of,
     series_table,
     status_reason,
+    tagged,
     when,
 )
 from dashboard.data import queries
@@ -55,7 +55,7 @@ def stages_view(ctx: Context, geo: Geo, period: str) -> ChartView:
     )
     if all(s == domain.NOT_OPTED_IN for s in frame["status"]):
         summary = empty_message("reports", geo, period)
-    return ChartView(title, fig, summary, columns, rows, csv_text(export, ctx.release))
+    return ChartView(title, fig, summary, columns, rows, tagged(export, ctx.release))
 
 
 def stages(ctx: Context, view: urlstate.View) -> ChartView:
@@ -76,7 +76,7 @@ def series_view(
     if all(s == domain.NOT_OPTED_IN for s in frame["status"]):
         summary = empty_message(noun, geo, ctx.release.window)
     export = export_frame(frame, geo, unit, "series")
-    return ChartView(title, fig, summary, columns, rows, csv_text(export, ctx.release))
+    return ChartView(title, fig, summary, columns, rows, tagged(export, ctx.release))
 
 
 def stage_trend(ctx: Context, view: urlstate.View) -> ChartView:

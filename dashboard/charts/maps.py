@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+
 import polars as pl
 
 from dashboard import domain, urlstate
 from dashboard.charts.common import (
     ChartView,
     Context,
-    csv_text,
     figure_source,
     period_of,
+    reason_column,
     status_reason,
+    tagged,
     when,
 )
 from dashboard.data import queries
@@ -21,9 +24,15 @@ from dashboard.figures import text
 
 def county_link(name: str, fips: str, release, view: urlstate.View) -> dict:
     """Return a table cell linking to a county's benchmark page (in the view's release)."""
-    geo = release.geos.find("county", fips)
-    values = {"county": geo.slug, **urlstate.in_release(view.values)}
-    return {"text": name, "href": urlstate.href("county", values)}
+    slug = release.geos.find("county", fips).slug
+    release_value = urlstate.in_release(view.values)[urlstate.RELEASE]
+    return {"text": name, "href": _county_href(urlstate.base_path(), slug, release_value)}
+
+
+@functools.lru_cache(maxsize=4096)  # every map view links every county
+def _county_href(base_path: str, slug: str, release_value: str) -> str:
+    """Return the link to a county's page (`base_path`, the app's, is part of the key only)."""
+    return urlstate.href("county", {"county": slug, urlstate.RELEASE: release_value})
 
 
 def metric_map(ctx: Context, view: urlstate.View) -> ChartView:
@@ -54,9 +63,9 @@ def metric_map(ctx: Context, view: urlstate.View) -> ChartView:
         value="value",
         unit=pl.lit(unit),
         status="status",
-        status_reason=pl.col("status").map_elements(status_reason, return_dtype=pl.String),
+        status_reason=reason_column(),
     )
-    return ChartView(title, fig, summary, columns, rows, csv_text(export, ctx.release))
+    return ChartView(title, fig, summary, columns, rows, tagged(export, ctx.release))
 
 
 def roster_map(ctx: Context, view: urlstate.View) -> ChartView:
@@ -90,7 +99,7 @@ def roster_map(ctx: Context, view: urlstate.View) -> ChartView:
         opted_in="opted_in",
         basis=pl.lit("illustrative"),
     )
-    return ChartView(title, fig, summary, columns, rows, csv_text(export, ctx.release))
+    return ChartView(title, fig, summary, columns, rows, tagged(export, ctx.release))
 
 
 def county_map(ctx: Context, view: urlstate.View) -> ChartView:

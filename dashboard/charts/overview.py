@@ -10,10 +10,10 @@ from dashboard import domain, urlstate
 from dashboard.charts.common import (
     ChartView,
     Context,
-    csv_text,
     export_frame,
     figure_source,
     period_of,
+    tagged,
     when,
 )
 from dashboard.charts.funnel import stages_view
@@ -93,7 +93,7 @@ def trend(ctx: Context, view: urlstate.View) -> ChartView:
     ).with_columns(
         counties_in_program=pl.col("period").replace_strict(counties, return_dtype=pl.Int64)
     )
-    return ChartView(title, fig, summary, columns, rows, csv_text(export, release))
+    return ChartView(title, fig, summary, columns, rows, tagged(export, release))
 
 
 def _stat(release, metric: str, period: str, detail_rate: str | None = None) -> Stat:

@@ -8,13 +8,13 @@ from dashboard import domain, urlstate
 from dashboard.charts.common import (
     ChartView,
     Context,
-    csv_text,
     empty_message,
     export_frame,
     figure_source,
     geo_of,
     period_of,
     status_reason,
+    tagged,
     when,
 )
 from dashboard.charts.funnel import series_view
@@ -48,7 +48,7 @@ def _categories_view(
     if all(s == domain.NOT_OPTED_IN for s in frame["status"]):
         summary = empty_message(noun, geo, period)
     export = export_frame(frame.with_columns(period=pl.lit(period)), geo, "count", "measure")
-    return ChartView(title, fig, summary, columns, rows, csv_text(export, ctx.release))
+    return ChartView(title, fig, summary, columns, rows, tagged(export, ctx.release))
 
 
 def context(ctx: Context, view: urlstate.View) -> ChartView:
@@ -114,4 +114,4 @@ def demographics(ctx: Context, view: urlstate.View) -> ChartView:
             "status_reason",
         )
     )
-    return ChartView(title, fig, summary, columns, rows, csv_text(export, ctx.release))
+    return ChartView(title, fig, summary, columns, rows, tagged(export, ctx.release))

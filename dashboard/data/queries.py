@@ -6,6 +6,7 @@ release (or null with its status), or a count of counties from the reference ros
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import polars as pl
@@ -32,6 +33,7 @@ PLACEMENT = tuple(m.id for m in domain.MEASURES if m.family == "placement")
 CASE = tuple(m.id for m in domain.MEASURES if m.family == "case")
 METRICS: tuple[str, ...] = (*(m.id for m in domain.MEASURES), *(r.id for r in domain.RATES))
 MISSING = domain.NOT_APPLICABLE  # status of a row the release does not carry
+PER_RELEASE = 8  # releases whose lookups are kept (the loaded and the kept ones)
 
 
 def is_rate(metric: str) -> bool:
@@ -58,29 +60,6 @@ def metric_noun(metric: str) -> str:
     return domain.MEASURE_BY_ID[metric].unit
 
 
-def _grid(rows: pl.DataFrame, keys: pl.DataFrame, on: list[str]) -> pl.DataFrame:
-    """Return `rows` in the order of `keys`, with a status for keys the release lacks."""
-    joined = keys.join(rows, on=on, how="left", maintain_order="left")
-    return joined.with_columns(pl.col("status").fill_null(MISSING))
-
-
-def values(
-    release: Release, metric: str, level: str, geo_id: str, periods: tuple[str, ...] = ()
-) -> pl.DataFrame:
-    """Return period, value, status of one metric for one geography, in period order (default:
-    the release's fiscal years)."""
-    periods = periods or release.sfys
-    rows = [value(release, metric, level, geo_id, period) for period in periods]
-    dtype = pl.Float64 if is_rate(metric) else pl.Int64
-    return pl.DataFrame(
-        {
-            "period": list(periods),
-            "value": pl.Series([r[0] for r in rows], dtype=dtype),
-            "status": [r[1] for r in rows],
-        }
-    )
-
-
 def value(release: Release, metric: str, level: str, geo_id: str, period: str) -> tuple:
     """Return (value, status) of one metric for one geography and period."""
     return release.index.get((metric, level, geo_id, period), (None, MISSING))
@@ -88,13 +67,32 @@ def value(release: Release, metric: str, level: str, geo_id: str, period: str) -
 
 def series(release: Release, metrics: tuple[str, ...], level: str, geo_id: str) -> pl.DataFrame:
     """Return series, label, period, value, status of several metrics over the SFYs."""
-    frames = [
-        values(release, m, level, geo_id)
-        .with_columns(series=pl.lit(m), label=pl.lit(metric_label(m)))
-        .select("series", "label", "period", pl.col("value").cast(pl.Float64), "status")
-        for m in metrics
+    return _series_frame(
+        [(m, metric_label(m), m, level, geo_id) for m in metrics], release.sfys, release
+    )
+
+
+def _series_frame(
+    parts: list[tuple[str, str, str, str, str]], periods: tuple[str, ...], release: Release
+) -> pl.DataFrame:
+    """Return series, label, period, value (as floats), status of (series, label, metric, level,
+    geo id) parts over some periods, one row per part and period."""
+    rows = [
+        (name, label, period, *value(release, metric, level, geo_id, period))
+        for name, label, metric, level, geo_id in parts
+        for period in periods
     ]
-    return pl.concat(frames)
+    return pl.DataFrame(
+        rows,
+        schema={
+            "series": pl.String,
+            "label": pl.String,
+            "period": pl.String,
+            "value": pl.Float64,
+            "status": pl.String,
+        },
+        orient="row",
+    )
 
 
 def categories(
@@ -138,17 +136,26 @@ def funnel(release: Release, level: str, geo_id: str, period: str) -> pl.DataFra
 
 def demographics(release: Release, measure: str, breakdown: str, period: str) -> pl.DataFrame:
     """Return category, label, value, status of a statewide breakdown for one period."""
-    frame = release.demographics.filter(
-        (pl.col("measure") == measure)
-        & (pl.col("breakdown") == breakdown)
-        & (pl.col("period") == period)
-        & (pl.col("geo_level") == "state")
-    ).select("category", "value", "status")
-    keys = pl.DataFrame({"category": list(domain.BREAKDOWNS[breakdown])})
-    out = _grid(frame, keys, ["category"])
-    return out.with_columns(
-        label=pl.col("category").replace_strict(domain.CATEGORY_LABELS, default=pl.col("category"))
-    ).select("category", "label", "value", "status")
+    cells = _state_breakdowns(release).get((measure, breakdown, period), {})
+    categories = domain.BREAKDOWNS[breakdown]
+    return pl.DataFrame(
+        [(c, domain.CATEGORY_LABELS.get(c, c), *cells.get(c, (None, MISSING))) for c in categories],
+        schema={"category": pl.String, "label": pl.String, "value": pl.Int64, "status": pl.String},
+        orient="row",
+    )
+
+
+@functools.lru_cache(maxsize=PER_RELEASE)
+def _state_breakdowns(release: Release) -> dict[tuple[str, str, str], dict[str, tuple]]:
+    """Return (measure, breakdown, period) -> category -> (value, status) of the statewide
+    demographics (once per release)."""
+    out: dict[tuple[str, str, str], dict[str, tuple]] = {}
+    state = release.demographics.filter(pl.col("geo_level") == "state")
+    for row in state.select(
+        "measure", "breakdown", "period", "category", "value", "status"
+    ).iter_rows():
+        out.setdefault(row[:3], {})[row[3]] = row[4:]
+    return out
 
 
 def county_values(release: Release, metric: str, period: str) -> pl.DataFrame:
@@ -169,31 +176,48 @@ def county_values(release: Release, metric: str, period: str) -> pl.DataFrame:
 def roster(release: Release, period: str) -> pl.DataFrame:
     """Return fips, name, first_sfy (or null) and opted_in (in `period`; window: any SFY), over
     the release's fiscal years."""
-    opted = release.roster.filter(pl.col("opted_in") & pl.col("sfy").is_in(release.sfys))
-    first = opted.group_by("county_fips").agg(first_sfy=pl.col("sfy").min())
-    in_period = opted if domain.is_window(period) else opted.filter(pl.col("sfy") == period)
-    keys = pl.DataFrame(
+    opted = _opted_sfys(release)
+    counties = release.geos.counties
+    return pl.DataFrame(
         {
-            "fips": [c.fips for c in release.geos.counties],
-            "name": [c.name for c in release.geos.counties],
-        }
+            "fips": [c.fips for c in counties],
+            "name": [c.name for c in counties],
+            "first_sfy": [opted[c.fips][0] if c.fips in opted else None for c in counties],
+            "opted_in": [_opted_in(opted.get(c.fips, ()), period) for c in counties],
+        },
+        schema={
+            "fips": pl.String,
+            "name": pl.String,
+            "first_sfy": pl.String,
+            "opted_in": pl.Boolean,
+        },
     )
-    return keys.join(
-        first.rename({"county_fips": "fips"}), on="fips", how="left", maintain_order="left"
-    ).with_columns(opted_in=pl.col("fips").is_in(in_period["county_fips"].to_list()))
+
+
+def _opted_in(sfys: tuple[str, ...], period: str) -> bool:
+    """Return whether a county that had opted in during `sfys` had during `period` (window: any)."""
+    return bool(sfys) if domain.is_window(period) else period in sfys
+
+
+@functools.lru_cache(maxsize=PER_RELEASE)
+def _opted_sfys(release: Release) -> dict[str, tuple[str, ...]]:
+    """Return county fips -> the release's SFYs in which it had opted in, in order (once per
+    release; counties never in the program are left out)."""
+    rows = release.roster.filter(pl.col("opted_in") & pl.col("sfy").is_in(release.sfys))
+    out: dict[str, list[str]] = {}
+    for fips, sfy in rows.select("county_fips", "sfy").iter_rows():
+        out.setdefault(fips, []).append(sfy)
+    return {fips: tuple(sorted(sfys)) for fips, sfys in out.items()}
 
 
 def opted_in_count(release: Release, period: str) -> int:
     """Return how many counties had opted in during `period` (window: in any SFY)."""
-    return int(roster(release, period)["opted_in"].sum())
+    return sum(_opted_in(sfys, period) for sfys in _opted_sfys(release).values())
 
 
 def opted_in_sfys(release: Release, fips: str) -> tuple[str, ...]:
     """Return the release's SFYs in which a county had opted in."""
-    rows = release.roster.filter(
-        (pl.col("county_fips") == fips) & pl.col("opted_in") & pl.col("sfy").is_in(release.sfys)
-    )
-    return tuple(sorted(rows["sfy"].to_list()))
+    return _opted_sfys(release).get(fips, ())
 
 
 def benchmark_geos(release: Release, fips: str) -> tuple[tuple[str, str, str, str], ...]:
@@ -214,13 +238,11 @@ def benchmark_geos(release: Release, fips: str) -> tuple[tuple[str, str, str, st
 
 def benchmark_series(release: Release, metric: str, fips: str) -> pl.DataFrame:
     """Return series (role), label, period, value, status of one metric for the four geographies."""
-    frames = [
-        values(release, metric, level, geo_id)
-        .with_columns(series=pl.lit(role), label=pl.lit(name))
-        .select("series", "label", "period", pl.col("value").cast(pl.Float64), "status")
+    parts = [
+        (role, name, metric, level, geo_id)
         for role, level, geo_id, name in benchmark_geos(release, fips)
     ]
-    return pl.concat(frames)
+    return _series_frame(parts, release.sfys, release)
 
 
 def rate_of(measure: str) -> str | None:
@@ -245,20 +267,36 @@ def nearest_year(release: Release, metric: str, fips: str, period: str) -> str |
 
 def peer_band(release: Release, rate: str, fips: str) -> pl.DataFrame:
     """Return period, p25, median, p75, peers, status of a county's peer band over the SFYs."""
-    rows = release.peer_bands.filter((pl.col("rate") == rate) & (pl.col("county_fips") == fips))
-    keys = pl.DataFrame({"period": list(release.sfys)})
-    return _grid(rows.select("period", "p25", "median", "p75", "peers", "status"), keys, ["period"])
+    bands = _peer_bands(release).get((rate, fips), {})
+    missing = {"p25": None, "median": None, "p75": None, "peers": None, "status": MISSING}
+    return pl.DataFrame(
+        [{"period": p, **bands.get(p, missing)} for p in release.sfys],
+        schema={
+            "period": pl.String,
+            "p25": pl.Float64,
+            "median": pl.Float64,
+            "p75": pl.Float64,
+            "peers": pl.Int64,
+            "status": pl.String,
+        },
+    )
 
 
 def band_at(release: Release, rate: str, fips: str, period: str) -> dict | None:
     """Return the peer band of one rate and period (p25, median, p75, peers), or None."""
-    rows = release.peer_bands.filter(
-        (pl.col("rate") == rate)
-        & (pl.col("county_fips") == fips)
-        & (pl.col("period") == period)
-        & (pl.col("status") == domain.PUBLISHED)
-    )
-    return rows.row(0, named=True) if rows.height else None
+    band = _peer_bands(release).get((rate, fips), {}).get(period)
+    return dict(band) if band is not None and band["status"] == domain.PUBLISHED else None
+
+
+@functools.lru_cache(maxsize=PER_RELEASE)
+def _peer_bands(release: Release) -> dict[tuple[str, str], dict[str, dict]]:
+    """Return (rate, county fips) -> period -> p25, median, p75, peers, status (once per
+    release)."""
+    out: dict[tuple[str, str], dict[str, dict]] = {}
+    columns = ("rate", "county_fips", "period", "p25", "median", "p75", "peers", "status")
+    for row in release.peer_bands.select(columns).iter_rows(named=True):
+        out.setdefault((row.pop("rate"), row.pop("county_fips")), {})[row.pop("period")] = row
+    return out
 
 
 def visibility(release: Release, fips: str) -> pl.DataFrame:
@@ -290,16 +328,20 @@ def rank(release: Release, metric: str, fips: str, period: str) -> Rank:
     """
     if not is_rate(metric):
         return Rank(None, 0, "rates only")
-    peers = {c.fips for c in release.geos.peers(fips)}
-    frame = county_values(release, metric, period).filter(pl.col("fips").is_in(peers))
-    own = frame.filter(pl.col("fips") == fips).row(0, named=True)
-    if own["status"] != domain.PUBLISHED:
-        return Rank(None, 0, f"not ranked: {status_word(own['status'])}")
-    shown = frame.filter(pl.col("status") == domain.PUBLISHED)
-    if shown.height < 2:
-        return Rank(None, shown.height, "not ranked: no peer published")
-    higher = shown.filter(pl.col("value") > own["value"]).height
-    return Rank(higher + 1, shown.height, "")
+    own, status = value(release, metric, "county", fips, period)
+    if status != domain.PUBLISHED:
+        return Rank(None, 0, f"not ranked: {status_word(status)}")
+    shown = [
+        v
+        for v, s in (
+            value(release, metric, "county", c, period)
+            for c in {c.fips for c in release.geos.peers(fips)}
+        )
+        if s == domain.PUBLISHED
+    ]
+    if len(shown) < 2:
+        return Rank(None, len(shown), "not ranked: no peer published")
+    return Rank(sum(v > own for v in shown) + 1, len(shown), "")
 
 
 def status_word(status: str) -> str:

@@ -104,21 +104,32 @@ def figure_note(statuses: list[str] | pl.Series, noun: str = "value") -> str:
     return "Gaps: " + "; ".join(parts) + ". A gap is never a zero."
 
 
-def _published(frame: pl.DataFrame) -> pl.DataFrame:
-    """Return the published rows of a frame with value and status columns."""
-    return frame.filter(pl.col("status") == domain.PUBLISHED)
+Rows = list[dict]  # a small frame's rows: summaries read them in plain Python
 
 
-def change(part: pl.DataFrame, unit: str) -> str:
+def _published(rows: Rows) -> Rows:
+    """Return the published rows (each with value and status)."""
+    return [r for r in rows if r["status"] == domain.PUBLISHED]
+
+
+def _by_label(frame: pl.DataFrame) -> dict[str, Rows]:
+    """Return a series frame's rows by label, in order of first appearance."""
+    groups: dict[str, Rows] = {}
+    for row in frame.to_dicts():
+        groups.setdefault(row["label"], []).append(row)
+    return groups
+
+
+def change(part: pl.DataFrame | Rows, unit: str) -> str:
     """Return the change from the first to the last published year in words ("" if < 2 years).
 
     "up 31% (from 12.30 in SFY 2015-16 to 16.11 in SFY 2021-22)"; a percent change is left
     out when the first value is zero; a rate's change is also given in points.
     """
-    shown = _published(part)
-    if shown.height < 2:
+    shown = _published(part.to_dicts() if isinstance(part, pl.DataFrame) else part)
+    if len(shown) < 2:
         return ""
-    first, last = shown.row(0, named=True), shown.row(-1, named=True)
+    first, last = shown[0], shown[-1]
     a, b = first["value"], last["value"]
     span = (
         f"from {fmt_with_unit(a, unit)} in {domain.sfy_label(first['period'])} to "
@@ -134,21 +145,22 @@ def change(part: pl.DataFrame, unit: str) -> str:
     return f"{word} {amount} ({span})"
 
 
-def series_sentence(label: str, part: pl.DataFrame, unit: str) -> str:
+def series_sentence(label: str, part: pl.DataFrame | Rows, unit: str) -> str:
     """Return one series in a sentence: direction, years published, highest and lowest."""
-    shown = _published(part)
-    if shown.height == 0:
+    rows = part.to_dicts() if isinstance(part, pl.DataFrame) else part
+    shown = _published(rows)
+    if not shown:
         return f"{label}: no published values."
-    if shown.height == 1:
-        only = shown.row(0, named=True)
+    if len(shown) == 1:
+        only = shown[0]
         return (
             f"{label}: published for one year only ({domain.sfy_label(only['period'])}: "
             f"{fmt_with_unit(only['value'], unit)}), so no trend can be drawn."
         )
-    high = shown.sort("value", descending=True).row(0, named=True)
-    low = shown.sort("value").row(0, named=True)
+    high = max(shown, key=lambda r: r["value"])  # the first of equal values, in period order
+    low = min(shown, key=lambda r: r["value"])
     return (
-        f"{label}: {change(part, unit)}; published for {shown.height} of {part.height} years; "
+        f"{label}: {change(rows, unit)}; published for {len(shown)} of {len(rows)} years; "
         f"highest in {domain.sfy_label(high['period'])} ({fmt_with_unit(high['value'], unit)}), "
         f"lowest in {domain.sfy_label(low['period'])} ({fmt_with_unit(low['value'], unit)})."
     )
@@ -159,24 +171,17 @@ def series_summary(frame: pl.DataFrame, unit: str, where: str, lead: str = "") -
 
     The first sentence is `lead` if given, else the direction of the first series.
     """
-    sentences = [
-        series_sentence(label, part, unit)
-        for (label,), part in frame.group_by("label", maintain_order=True)
-    ]
+    sentences = [series_sentence(label, rows, unit) for label, rows in _by_label(frame).items()]
     first = lead or sentences[0]
     rest = sentences if lead else sentences[1:]
-    return " ".join([first, f"{where}.", *rest, status_note(frame["status"])])
+    return " ".join([first, f"{where}.", *rest, status_note(frame["status"].to_list())])
 
 
-def years_against(own: pl.DataFrame, other: pl.DataFrame) -> tuple[int, int]:
-    """Return (years own is above other, years both are published); frames: period, value, status."""
-    both = own.select("period", "value", "status").join(
-        other.select("period", "value", "status"), on="period", suffix="_o"
-    )
-    both = both.filter(
-        (pl.col("status") == domain.PUBLISHED) & (pl.col("status_o") == domain.PUBLISHED)
-    )
-    return int((both["value"] > both["value_o"]).sum()), both.height
+def years_against(own: Rows, other: Rows) -> tuple[int, int]:
+    """Return (years own is above other, years both are published); rows: period, value, status."""
+    theirs = {r["period"]: r["value"] for r in _published(other)}
+    both = [(r["value"], theirs[r["period"]]) for r in _published(own) if r["period"] in theirs]
+    return sum(a > b for a, b in both), len(both)
 
 
 def standing(
@@ -190,27 +195,26 @@ def standing(
 
     Counts compare with nothing (a county's count against the state's only says its size).
     """
+    rows = own.to_dicts()
     parts = []
-    direction = change(own, unit)
-    shown = _published(own).height
+    direction = change(rows, unit)
+    shown = _published(rows)
     if direction:
-        parts.append(
-            direction.split(" (")[0] + f" since {domain.sfy_label(_published(own)['period'][0])}"
-        )
-    elif shown == 1:
+        parts.append(direction.split(" (")[0] + f" since {domain.sfy_label(shown[0]['period'])}")
+    elif len(shown) == 1:
         parts.append("published for one year only")
-    elif (own["status"] == domain.NOT_OPTED_IN).all():
+    elif all(r["status"] == domain.NOT_OPTED_IN for r in rows):
         return f"{county}: not in the program in any of these years."
     else:
         return f"{county}: no published values, so no comparison can be made."
     if band is not None:
-        medians = band.select("period", value="median", status="status")
-        above, n = years_against(own, medians)
+        medians = band.select("period", value="median", status="status").to_dicts()
+        above, n = years_against(rows, medians)
         if n:
             parts.append(f"above the peer median in {above} of {plural(n, 'year')}")
         else:
             parts.append("no year with both its value and a peer band published")
-    above, n = years_against(own, state) if state is not None else (0, 0)
+    above, n = years_against(rows, state.to_dicts()) if state is not None else (0, 0)
     if n:
         parts.append(f"above California in {above} of {plural(n, 'year')}")
     return f"{county}: " + "; ".join(parts) + "."
@@ -218,45 +222,39 @@ def standing(
 
 def bars_summary(frame: pl.DataFrame, unit: str, what: str) -> str:
     """Return a summary of categories (label, value, status), largest first."""
-    shown = _published(frame).sort("value", descending=True)
-    if shown.height == 0:
+    shown = sorted(_published(frame.to_dicts()), key=lambda r: r["value"], reverse=True)
+    if not shown:
         listed = "No category is published."
     else:
-        listed = "; ".join(
-            f"{r['label']}: {fmt_with_unit(r['value'], unit)}" for r in shown.iter_rows(named=True)
-        )
+        listed = "; ".join(f"{r['label']}: {fmt_with_unit(r['value'], unit)}" for r in shown)
         listed = f"Published, largest first: {listed}."
-    return f"{what}. {listed} {status_note(frame['status'])}"
+    return f"{what}. {listed} {status_note(frame['status'].to_list())}"
 
 
 def map_summary(frame: pl.DataFrame, unit: str, what: str) -> str:
     """Return a summary of a county map (name, value, status)."""
-    shown = _published(frame)
-    if shown.height == 0:
-        return f"{what}: no county value is published. {status_note(frame['status'], 'county')}"
-    high = shown.sort(["value", "name"], descending=[True, False]).row(0, named=True)
-    low = shown.sort(["value", "name"]).row(0, named=True)
+    statuses = frame["status"].to_list()
+    shown = _published(frame.to_dicts())
+    if not shown:
+        return f"{what}: no county value is published. {status_note(statuses, 'county')}"
+    high = min(shown, key=lambda r: (-r["value"], r["name"]))  # ties: first by name
+    low = min(shown, key=lambda r: (r["value"], r["name"]))
     return (
-        f"{what}: published for {shown.height} of {frame.height} counties; highest "
+        f"{what}: published for {len(shown)} of {frame.height} counties; highest "
         f"{high['name']} ({fmt_with_unit(high['value'], unit)}), lowest {low['name']} "
-        f"({fmt_with_unit(low['value'], unit)}). {status_note(frame['status'], 'county')}"
+        f"({fmt_with_unit(low['value'], unit)}). {status_note(statuses, 'county')}"
     )
 
 
 def roster_summary(frame: pl.DataFrame, period_label: str, last_label: str) -> str:
     """Return a summary of the opt-in roster (name, first_sfy, opted_in) of a release whose last
     fiscal year is `last_label`."""
-    opted = int(frame["opted_in"].sum())
-    never = frame.filter(pl.col("first_sfy").is_null()).height
-    cohorts = (
-        frame.filter(pl.col("first_sfy").is_not_null())
-        .group_by("first_sfy")
-        .len()
-        .sort("first_sfy")
-        .iter_rows()
-    )
+    opted = sum(frame["opted_in"].to_list())
+    firsts = Counter(frame["first_sfy"].to_list())
+    never = firsts.pop(None, 0)
     cohort_text = "; ".join(
-        f"{domain.sfy_label(s)}: {plural(n, 'county', 'counties')}" for s, n in cohorts
+        f"{domain.sfy_label(s)}: {plural(n, 'county', 'counties')}"
+        for s, n in sorted(firsts.items())
     )
     return (
         f"{opted} of {frame.height} counties had opted in, {period_label}. First year in the "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 
 import plotly.colors
@@ -33,6 +34,7 @@ NOTE_WIDTH = 50  # characters per line of the notes under a figure (fits a phone
 LINE_PX = 15
 
 
+@functools.lru_cache(maxsize=4096)  # titles and notes recur across views
 def wrap(text: str, width: int = NOTE_WIDTH) -> str:
     """Return text wrapped with <br> line breaks for a plotly annotation."""
     lines = []

@@ -29,11 +29,15 @@ def _hover(values: list, statuses: list, unit: str) -> list[str]:
 
 
 def _groups(frame: pl.DataFrame) -> list[tuple[str, dict[str, list]]]:
-    """Return (label, columns as lists) of each series of a frame, in order of first appearance."""
-    return [
-        (label, part.to_dict(as_series=False))
-        for (label,), part in frame.group_by("label", maintain_order=True)
-    ]
+    """Return (label, period/value/status lists) of each series of a frame, in order of first
+    appearance."""
+    groups: dict[str, dict[str, list]] = {}
+    for label, period, value, status in frame.select("label", "period", "value", "status").rows():
+        part = groups.setdefault(label, {"period": [], "value": [], "status": []})
+        part["period"].append(period)
+        part["value"].append(value)
+        part["status"].append(status)
+    return list(groups.items())
 
 
 def series_trace(part: dict[str, list], label: str, index: int, unit: str) -> dict:
