@@ -5,8 +5,9 @@ Prints, each run bounded and with the load average (the machine is shared):
 - cached targets: the page shell, each page's load (Dash's router callback, which carries the
   charts) and a control change (its first chart callback), a CSV download, and as the
   physical-limit baseline a static JSON file of the callback response's size;
-- the uncached cost of each chart (in-process build, distinct views) and of an uncached
-  callback over HTTP (one connection, never-seen views, rate limit off);
+- the uncached cost of each chart (in-process build of distinct views, each repeated: min,
+  median, p95), of a whole chart callback in-process, and of an uncached callback over HTTP
+  (one connection, never-seen views, rate limit off);
 - a miss flood: 200 connections of never-seen views under the production limits, while cached
   views and /healthz are measured beside it; the share of 429/503 and any timeouts;
 - cold start: launch to the first 200 on /, first start ever and with static files compressed
@@ -180,15 +181,14 @@ def control_options(layout) -> dict[str, list[str]]:
     return found
 
 
-def new_view_bodies(base: str, count: int) -> list[dict]:
-    """Return `count` chart-callback bodies of distinct views across the pages (shuffled)."""
-    deps = json.loads(fetch(base + "/_dash-dependencies"))
+def new_view_bodies(base: str, count: int, get=fetch) -> list[dict]:
+    """Return `count` chart-callback bodies of distinct views across the pages (shuffled);
+    `get(url, body)` answers a request (default: over HTTP)."""
+    deps = json.loads(get(base + "/_dash-dependencies"))
     router = router_dep(deps)
     per_page = []
     for path in PAGES:
-        reply = json.loads(
-            fetch(base + "/_dash-update-component", callback_body(router, [path, ""]))
-        )
+        reply = json.loads(get(base + "/_dash-update-component", callback_body(router, [path, ""])))
         options = control_options(reply["response"][ROUTER_OUTPUT]["children"])
         charts = [
             d
@@ -261,19 +261,31 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def chart_costs(views_per_chart: int) -> tuple[dict[str, list[float]], float]:
-    """Return each chart's build times (ms) over distinct views, uncached, in this process, and
-    the share of build time spent in plotly's own code (a second, profiled pass)."""
+def spread(values: list[float]) -> str:
+    """Return min, median and p95 of some timings (ms) as one line."""
+    return f"{min(values):>7.1f} {statistics.median(values):>7.1f} {percentile(values, 0.95):>7.1f}"
+
+
+def uncached_app():
+    """Return an app instance that caches nothing and limits nothing (every call computes)."""
+    from dashboard.app import create_app
+    from dashboard.settings import Settings
+
+    return create_app(Settings(compress=False, cache_type="NullCache", rate_limit=UNLIMITED))
+
+
+def chart_costs(views_per_chart: int, repeat: int) -> tuple[dict[str, list[float]], float]:
+    """Return each chart's build times (ms) over distinct views, each built `repeat` times,
+    uncached, in this process, and the share of build time spent in plotly's own code (a
+    second, profiled pass)."""
     import cProfile
     import pstats
 
     from dashboard import charts, urlstate
-    from dashboard.app import create_app
     from dashboard.charts.common import Context
     from dashboard.data import release
-    from dashboard.settings import Settings
 
-    app = create_app(Settings(compress=False, cache_type="NullCache"))
+    app = uncached_app()
     times: dict[str, list[float]] = {}
     with app.server.test_request_context("/"):
         rel = release.current()
@@ -294,13 +306,17 @@ def chart_costs(views_per_chart: int) -> tuple[dict[str, list[float]], float]:
             ]
             combos = list(itertools.product(*choices))
             rng.shuffle(combos)
-            times[chart_id] = []
-            for combo in combos[:views_per_chart]:
-                view = urlstate.parse(page, dict(zip(names, combo, strict=True)), rel.geos)
+            views += [
+                (chart_id, urlstate.parse(page, dict(zip(names, combo, strict=True)), rel.geos))
+                for combo in combos[:views_per_chart]
+            ]
+        for chart_id in charts.CHARTS:  # once-per-process set-up (imports, panel layouts)
+            charts.build(ctx, *next(v for v in views if v[0] == chart_id))
+        for _ in range(repeat):
+            for chart_id, view in views:
                 started = time.perf_counter()
                 charts.build(ctx, chart_id, view)
-                times[chart_id].append((time.perf_counter() - started) * 1000)
-                views.append((chart_id, view))
+                times.setdefault(chart_id, []).append((time.perf_counter() - started) * 1000)
         profile = cProfile.Profile()
         profile.runcall(lambda: [charts.build(ctx, c, v) for c, v in views[::4]])
     stats = pstats.Stats(profile).stats
@@ -310,7 +326,30 @@ def chart_costs(views_per_chart: int) -> tuple[dict[str, list[float]], float]:
     return times, plotly / total
 
 
-@contextlib.contextmanager
+def callback_costs(count: int, repeat: int) -> list[float]:
+    """Return the times (ms) of whole chart callbacks in this process (Dash's handling, the
+    build, the card's table and summary, the JSON reply) over `count` distinct views, each sent
+    `repeat` times to an app that caches nothing."""
+    client = uncached_app().server.test_client()
+
+    def get(url: str, body: dict | None = None) -> bytes:
+        reply = client.get(url) if body is None else client.post(url, json=body)
+        if reply.status_code != 200:
+            raise SystemExit(f"{url} answered {reply.status_code}")
+        return reply.data
+
+    bodies = new_view_bodies("", count, get)
+    for body in bodies[:20]:  # once-per-process set-up
+        get("/_dash-update-component", body)
+    times = []
+    for _ in range(repeat):
+        for body in bodies:
+            started = time.perf_counter()
+            get("/_dash-update-component", body)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
 def redis_server():
     """Run a throwaway redis-server on a free loopback port; yield (URL, process)."""
     binary = shutil.which("redis-server")
@@ -469,19 +508,29 @@ def cached_targets(args: argparse.Namespace, tmp: Path) -> None:
 
 
 def uncached_costs(args: argparse.Namespace, tmp: Path) -> None:
-    """Measure each chart's build cost in-process and an uncached callback over HTTP."""
-    times, plotly_share = chart_costs(args.views_per_chart)
-    print(f"\nuncached chart build, in-process, {args.views_per_chart} distinct views each")
-    print(f"{'chart':<28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    """Measure each chart's build and a whole chart callback in-process (nothing cached), and an
+    uncached callback over HTTP."""
+    repeat = args.repeat
+    print(f"\nload average before the in-process runs: {load_average()}")
+    times, plotly_share = chart_costs(args.views_per_chart, repeat)
+    print(
+        f"uncached chart build, in-process, {args.views_per_chart} distinct views per chart, "
+        f"each built {repeat} times (ms)"
+    )
+    print(f"{'chart':<28} {'min':>7} {'median':>7} {'p95':>7}")
     for chart_id, values in times.items():
-        print(
-            f"{chart_id:<28} {statistics.median(values):>8.1f} {percentile(values, 0.95):>8.1f} "
-            f"{max(values):>8.1f}"
-        )
+        print(f"{chart_id:<28} {spread(values)}")
     every = [v for values in times.values() for v in values]
-    print(f"{'all charts':<28} {statistics.median(every):>8.1f} {percentile(every, 0.95):>8.1f}")
+    print(f"{'all charts':<28} {spread(every)}")
     print(
         f"share of build time in plotly's own code (figure objects, validation): {plotly_share:.0%}"
+        f"; load average {load_average()}"
+    )
+    count = len(times) * args.views_per_chart
+    calls = callback_costs(count, repeat)
+    print(
+        f"uncached chart callback, in-process, {count} distinct views each sent {repeat} times "
+        f"(ms): min/median/p95 {spread(calls)}; load average {load_average()}"
     )
     with gunicorn(tmp, args.workers, CSEC_RATE_LIMIT=UNLIMITED) as (base, _):
         views = write_jsonl(tmp / "uncached.jsonl", new_view_bodies(base, 5000))
@@ -638,7 +687,9 @@ def main() -> None:
     options.add_argument("--soak", action="store_true", help="add a 60 s run at 200 connections")
     options.add_argument("--biggest", type=int, default=4, help="requests listed per page")
     options.add_argument("--views-per-chart", type=int, default=40)
-    options.add_argument("--repeat", type=int, default=3, help="cold starts to time")
+    options.add_argument(
+        "--repeat", type=int, default=3, help="cold starts to time; times each uncached view runs"
+    )
     options.add_argument("--parts", default=",".join(PARTS), help="which runs, comma-separated")
     options.add_argument(
         "--encoding",
