@@ -511,15 +511,17 @@ def wait_until(ready, process, seconds: float = 90) -> None:
 
 
 def wait_for_charts(dash_duo, timeout: float = 30) -> None:
-    """Wait until every chart summary is filled and plotly.js has drawn every graph."""
+    """Wait until every chart summary is filled and plotly.js has drawn every graph (plotly.js
+    loads once a chart is on screen: the first undrawn graph is scrolled into view)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(dash_duo.driver, timeout).until(
         lambda d: d.execute_script(
             "const s = [...document.querySelectorAll('p.summary')];"
             "const g = [...document.querySelectorAll('.dash-graph')];"
-            "return s.every(p => p.textContent.trim().length > 0)"
-            " && g.every(e => e.querySelector('.main-svg'))"
+            "const undrawn = g.find(e => !e.querySelector('.main-svg'));"
+            "if (undrawn && !window.Plotly.react) undrawn.scrollIntoView({block: 'center'});"
+            "return s.every(p => p.textContent.trim().length > 0) && !undrawn"
             " && !document.querySelector('[data-dash-is-loading]');"
         )
     )
