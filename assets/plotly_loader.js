@@ -1,18 +1,24 @@
-/* Which plotly.js bundle the charts use (dashboard/server/plotly_bundle.py): the charts bundle
-   (bar, scatter) that Dash's renderer names in window._dashPlotlyJSURL, or on the map page (its
-   shell preloads the map bundle) the map bundle, which has every trace type. Reached by a link
-   from a page that loaded the charts bundle, a page whose figure has a trace type that bundle
-   lacks (the map) is loaded afresh, with its own shell and bundle: two plotly.js bundles cannot
-   share a page. */
+/* When and which plotly.js bundle the charts load (dashboard/server/plotly_bundle.py).
+
+   Which: the charts bundle (bar, scatter) that Dash's renderer names in
+   window._dashPlotlyJSURL, or the bundle the page's shell names in #plotly-bundle (the map page:
+   the map bundle, which has every trace type). Reached by a link from a page that loaded the
+   charts bundle, a page whose figure has a trace type that bundle lacks (the map) is loaded
+   afresh, with its own shell and bundle: two plotly.js bundles cannot share a page.
+
+   When: once the first chart frame is on screen. dcc.Graph loads plotly.js with
+   Promise.resolve(window.Plotly || <its script>); until then window.Plotly is a promise-like
+   that waits for a frame to show, then loads the bundle. Each chart's summary and table are in
+   the page meanwhile, and the frame keeps its height. */
 (function () {
   "use strict";
 
   var chartsUrl = "";
   var plotly;
 
-  function preloadedMap() {
-    var link = document.querySelector('link[rel="preload"][href$="/plotly-map.min.js"]');
-    return link ? link.href : "";
+  function pageBundle() {
+    var named = document.getElementById("plotly-bundle");
+    return named ? JSON.parse(named.textContent).src : "";
   }
 
   function lacksTraceType(traces, figure) {
@@ -23,13 +29,13 @@
   }
 
   // A bundle names its trace types in `csecTraces` (set after the bundle is assigned, so read
-  // when drawing); one without (a full plotly.js), or the preloaded map bundle, draws as it is.
+  // when drawing); one without (a full plotly.js), or the page's own bundle, draws as it is.
   function reloadingForMissingTraces(bundle) {
     ["newPlot", "react"].forEach(function (name) {
       var draw = bundle[name];
       bundle[name] = function (gd, figure) {
         var traces = bundle.csecTraces;
-        if (!traces || preloadedMap() || !lacksTraceType(traces, figure)) {
+        if (!traces || pageBundle() || !lacksTraceType(traces, figure)) {
           return draw.apply(bundle, arguments);
         }
         window.location.reload();
@@ -39,10 +45,55 @@
     return bundle;
   }
 
+  function whenAChartShows(callback) {
+    if (!window.IntersectionObserver || !window.MutationObserver) {
+      callback();
+      return;
+    }
+    var shown = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        shown.disconnect();
+        added.disconnect();
+        callback();
+      }
+    });
+    var added = new MutationObserver(observeFrames);
+    function observeFrames() {
+      document.querySelectorAll(".graph-frame").forEach(function (frame) {
+        shown.observe(frame);
+      });
+    }
+    added.observe(document.body, { childList: true, subtree: true });
+    observeFrames();
+  }
+
+  var loading = null;
+  function loadOnScreen() {
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        whenAChartShows(function () {
+          var script = document.createElement("script");
+          script.src = window._dashPlotlyJSURL;
+          script.onload = function () {
+            resolve(plotly);
+          };
+          script.onerror = reject;
+          document.body.appendChild(script);
+        });
+      });
+    }
+    return loading;
+  }
+  var onScreen = {
+    then: function (resolve, reject) {
+      loadOnScreen().then(resolve, reject);
+    },
+  };
+
   Object.defineProperty(window, "_dashPlotlyJSURL", {
     configurable: true,
     get: function () {
-      return preloadedMap() || chartsUrl;
+      return pageBundle() || chartsUrl;
     },
     set: function (url) {
       chartsUrl = url;
@@ -52,7 +103,7 @@
   Object.defineProperty(window, "Plotly", {
     configurable: true,
     get: function () {
-      return plotly;
+      return plotly || onScreen;
     },
     set: function (bundle) {
       plotly = bundle ? reloadingForMissingTraces(bundle) : bundle;

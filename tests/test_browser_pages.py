@@ -154,6 +154,29 @@ def _map_drawn(duo) -> bool:
     )
 
 
+def test_plotly_loads_once_a_chart_is_on_screen(duo):
+    duo.driver.get(duo.server_url + "/")
+    duo.wait_for_element("h1")
+    WebDriverWait(duo.driver, 20).until(
+        lambda d: d.execute_script(
+            "return [...document.querySelectorAll('p.summary')]"
+            ".every(p => p.textContent.trim().length > 0)"
+        )
+    )
+    frame = duo.find_element(".graph-frame")
+    reserved = frame.size["height"]
+    assert duo.driver.execute_script("return arguments[0].getBoundingClientRect().top", frame) > (
+        duo.driver.execute_script("return innerHeight")
+    )  # the home page's first chart is below the fold of a 1280 x 900 window
+    assert _plotly(duo)["fetched"] == []
+    assert duo.find_elements("table")  # each chart's table is in the page without plotly.js
+    wait_for_charts(duo)  # scrolls the chart into view
+    assert _plotly(duo) == {"traces": ["bar", "scatter"], "fetched": ["plotly.min.js"]}
+    graph = duo.find_element(".graph-frame .js-plotly-plot")
+    assert frame.size["height"] == reserved == graph.size["height"]  # no shift when it is drawn
+    assert duo.get_logs() == []
+
+
 def test_the_map_page_loads_the_map_bundle_and_other_pages_the_smaller_one(duo):
     _open(duo, "/map")
     assert _map_drawn(duo)
@@ -165,10 +188,13 @@ def test_the_map_page_loads_the_map_bundle_and_other_pages_the_smaller_one(duo):
     assert _plotly(duo) == {"traces": ["bar", "scatter"], "fetched": ["plotly.min.js"]}
     duo.driver.find_element(By.CSS_SELECTOR, "#site-nav a[href='/map']").click()
     # the map needs the map bundle: the page is loaded afresh (same address), with its own shell
-    WebDriverWait(duo.driver, 20).until(lambda d: _plotly(duo)["fetched"] == ["plotly-map.min.js"])
     duo.wait_for_contains_text("h1", "58 counties")
     wait_for_charts(duo)
-    assert _map_drawn(duo) and "choropleth" in _plotly(duo)["traces"]
+    assert _map_drawn(duo)
+    assert _plotly(duo) == {
+        "traces": ["bar", "scatter", "choropleth", "scattergeo"],
+        "fetched": ["plotly-map.min.js"],
+    }
     assert duo.driver.current_url == duo.server_url + "/map"
     assert duo.get_logs() == []
 

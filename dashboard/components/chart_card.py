@@ -45,9 +45,14 @@ def summary_children(summary: str) -> list:
     ]
 
 
+def figure_height(figure: dict) -> str:
+    """Return the height a figure asks for, in CSS pixels."""
+    return f"{int(figure['layout'].get('height', 450))}px"
+
+
 def graph_style(figure: dict) -> dict:
     """Return the style that gives a responsive graph the height its figure asks for."""
-    return {"height": f"{int(figure['layout'].get('height', 450))}px"}
+    return {"height": figure_height(figure)}
 
 
 def graph_config(chart_id: str) -> dict:
@@ -80,10 +85,14 @@ def graph_config(chart_id: str) -> dict:
 
 
 def graph_frame(chart_id: str, figure: dict) -> html.Div:
-    """Return the graph as one image: named by its card heading, described by its summary."""
+    """Return the graph as one image: named by its card heading, described by its summary.
+
+    The frame holds the figure's height (--figure-height) for the graph until plotly.js has
+    drawn it (the graph's own style then applies): no layout shift when the chart arrives."""
     return html.Div(
         role="img",
         className="graph-frame",
+        style={"--figure-height": figure_height(figure)},
         **{"aria-labelledby": ids.heading(chart_id), "aria-describedby": ids.summary(chart_id)},
         children=dcc.Graph(
             id=ids.graph(chart_id),

@@ -8,8 +8,9 @@ pages use.
 - On a page with charts, dcc's graph chunk (which Dash would fetch only once the page's layout
   arrives) loads with the other scripts, so each graph takes its height at once: no layout
   shift when the charts arrive. Pages without charts do not load it.
-- The map page preloads plotly.js's map bundle, which assets/plotly_loader.js then loads instead
-  of the smaller charts bundle (dashboard/server/plotly_bundle.py).
+- The map page names plotly.js's map bundle (#plotly-bundle, a JSON data block), which
+  assets/plotly_loader.js then loads instead of the smaller charts bundle
+  (dashboard/server/plotly_bundle.py).
 - plotly.js fetches a base-map topojson for any geojson choropleth, even with the base map
   hidden; no chart shows one (every geo layout has `visible: False`), so the page hands plotly
   an empty topology instead of a 36 KB download.
@@ -17,6 +18,7 @@ pages use.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from functools import cache
@@ -65,11 +67,12 @@ def chart_pages() -> frozenset[str]:
 
 
 def graph_scripts(prefix: str, page: str | None) -> str:
-    """Return the tags a page with charts adds: the graph chunk, and on the map page the
-    preloaded map bundle."""
+    """Return the tags a page with charts adds: the graph chunk, and on the map page the name
+    of the map bundle (data, not a script: no CSP hash)."""
     tags = f'<script src="{prefix}{GRAPH_CHUNK}"></script>'
     if page in MAP_PAGES:
-        tags += f'\n<link rel="preload" as="script" href="{prefix}{MAP_URL}">'
+        named = json.dumps({"src": prefix + MAP_URL})
+        tags += f'\n<script id="plotly-bundle" type="application/json">{named}</script>'
     return tags
 
 

@@ -2,7 +2,7 @@
 
 The charts bundle (bar, scatter; about 70 KB brotli smaller) answers Dash's plotly.min.js; the
 map bundle (every trace type the figures draw) answers MAP_URL, which the map page's shell
-preloads and assets/plotly_loader.js then loads instead.
+names and assets/plotly_loader.js then loads instead (each once a chart is on screen).
 """
 
 from __future__ import annotations
