@@ -1,11 +1,12 @@
 """Lighthouse (npm) on every page of the dashboard served by gunicorn, desktop and mobile.
 
 Run: make bench-lighthouse, or bash scripts/npm-deps.sh && .venv/bin/python bench/lighthouse.py
-[--runs 3] [--modes desktop mobile] [--json out.json]
-Each page is audited `--runs` times per mode (desktop preset; mobile = Lighthouse's default
-emulation and throttling); the median of each score and metric is printed, with the load
-average before and after each mode (the machine is shared), then the audits that cost points in
-the median run. Targets: performance >= 90 desktop, >= 70 mobile; accessibility 100, best
+[--runs 3] [--modes desktop mobile] [--pages / /map] [--json out.json]
+Every page (and the home page and What changed of the earliest other kept release) is audited
+`--runs` times per mode (desktop preset; mobile = Lighthouse's default emulation and
+throttling); the median of each score and metric (weight: bytes transferred) is printed, with
+the load average before and after each mode (the machine is shared), then the audits that cost
+points in the median run. Targets: performance >= 90 desktop, >= 70 mobile; accessibility 100, best
 practices 100, SEO >= 95. Uses Debian's /usr/bin/chromium (CHROME_PATH); downloads nothing.
 """
 
@@ -37,7 +38,13 @@ PAGES = (
     "/county/alameda",
     "/downloads",
     "/methodology",
+    "/changes",
 )  # not the 404 page: Lighthouse refuses to audit a page that answers 404
+RELEASES_INDEX = ROOT / "data" / "releases" / "index.json"
+EARLIER_PAGES = (
+    "/",
+    "/changes",
+)  # also audited in the earliest kept release other than the current
 PERFORMANCE_TARGET = {"desktop": 90, "mobile": 70}
 MODE_FLAGS = {"desktop": ["--preset=desktop"], "mobile": []}  # mobile: Lighthouse's default
 METRICS = (
@@ -52,6 +59,16 @@ CATEGORIES = (
     ("best-practices", "BP", 100),
     ("seo", "SEO", 95),
 )
+
+
+def pages() -> list[str]:
+    """Return the pages to audit: every page, and some in the earliest other kept release."""
+    index = json.loads(RELEASES_INDEX.read_text()) if RELEASES_INDEX.is_file() else {}
+    others = [
+        r["release_id"] for r in index.get("releases", ()) if r["release_id"] != index["current"]
+    ]
+    earlier = [f"{page}?release={others[-1]}" for page in EARLIER_PAGES] if others else []
+    return [*PAGES, *earlier]
 
 
 def free_port() -> int:
@@ -150,11 +167,11 @@ def table(rows: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
-def audit_mode(url: str, mode: str, runs: int) -> tuple[dict, dict]:
+def audit_mode(url: str, mode: str, runs: int, paths: list[str]) -> tuple[dict, dict]:
     """Audit every page `runs` times in a mode; return the median rows and the lost points of
     each page's median-performance run."""
     rows, lost = {}, {}
-    for page in PAGES:
+    for page in paths:
         reports = [lighthouse(url + page, mode) for _ in range(runs)]
         each = [scores(report) for report in reports]
         rows[page] = median_row(each)
@@ -169,6 +186,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="audits per page and mode")
     parser.add_argument("--modes", nargs="+", choices=MODE_FLAGS, default=list(MODE_FLAGS))
+    parser.add_argument("--pages", nargs="+", help="audit only these pages (default: every page)")
     parser.add_argument("--json", type=Path, help="also write every median score to this file")
     args = parser.parse_args()
     if not LIGHTHOUSE.is_file():
@@ -177,7 +195,7 @@ def main() -> None:
     with gunicorn(free_port()) as url:
         for mode in args.modes:
             before = load_average()
-            rows, lost = audit_mode(url, mode, args.runs)
+            rows, lost = audit_mode(url, mode, args.runs, args.pages or pages())
             results[mode] = {"scores": rows, "lost": lost}
             target = PERFORMANCE_TARGET[mode]
             print(f"\n{mode}: median of {args.runs} runs per page (performance target {target})")
