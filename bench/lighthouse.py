@@ -114,13 +114,22 @@ def gunicorn(port: int):
         server.wait(timeout=30)
 
 
-def lighthouse(url: str, mode: str) -> dict:
-    """Return Lighthouse's JSON report of one URL in a mode (desktop or mobile, Debian Chromium)."""
+def lighthouse(url: str, mode: str, attempts: int = 3) -> dict:
+    """Return Lighthouse's JSON report of one URL in a mode (desktop or mobile, Debian Chromium);
+    a run that Lighthouse reports as failed (a trace it could not record) is run again."""
     command = [str(LIGHTHOUSE), url, *MODE_FLAGS[mode], "--output=json", "--quiet"]
     command.append(f"--chrome-flags={CHROME_FLAGS}")
     env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
+    for attempt in range(attempts):
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        report = json.loads(done.stdout) if done.stdout.strip() else {}
+        if done.returncode == 0 and report.get("categories", {}).get("performance", {}).get(
+            "score"
+        ):
+            return report
+        error = report.get("runtimeError", {}).get("code") or done.stderr.strip()[-200:]
+        print(f"{mode} {url}: run {attempt + 1} failed ({error}), again", file=sys.stderr)
+    raise SystemExit(f"Lighthouse failed {attempts} times on {url} ({mode})")
 
 
 def scores(report: dict) -> dict:
