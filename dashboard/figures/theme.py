@@ -64,8 +64,8 @@ def notes(source: str, status_note: str) -> list[str]:
     return [line for line in (status_note, source) if line]
 
 
-# What every figure carries, built once: the template (as go.Figure() would carry it) and the
-# parts of the layout `apply` sets.
+# What every figure carries, built once and shared by every figure (so never changed in place):
+# the template (as go.Figure() would carry it) and the parts of the layout `apply` sets.
 TEMPLATE = pio.templates[pio.templates.default].to_plotly_json()
 TITLE = {
     "x": 0,
@@ -112,7 +112,7 @@ def figure(data: list[dict] | None = None, **layout: object) -> dict:
     """Return a figure as the plain dict a dcc.Graph takes, on plotly's default template.
 
     Figures are built as dicts, not plotly objects: validating objects cost most of a chart's
-    build time. tests/test_figures.py validates built figures with plotly instead.
+    build time. The tests have plotly validate built figures instead.
     """
     return {"data": data or [], "layout": {"template": TEMPLATE, **layout}}
 
