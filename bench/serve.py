@@ -41,7 +41,16 @@ BIN = ROOT / ".venv" / "bin"
 LUA = ROOT / "bench" / "wrk_report.lua"
 STATIC_PREFIX = "/bench-static"
 PAGES = ("/", "/funnel", "/placement", "/map", "/county")
-LOAD_PAGES = ("/", "/funnel", "/placement", "/map", "/county/alameda", "/downloads", "/methodology")
+LOAD_PAGES = (
+    "/",
+    "/funnel",
+    "/placement",
+    "/map",
+    "/county/alameda",
+    "/downloads",
+    "/methodology",
+    "/changes",
+)
 FIRST_LOAD_MB = 0.6
 UNLIMITED = "1000000/second"  # runs that measure cost or failure, not the rate limit
 
@@ -371,7 +380,7 @@ def redis_server():
 
 def first_load_bytes(url: str) -> tuple[int, list[tuple[int, str]], list[str]]:
     """Return bytes transferred by headless Chromium (empty cache) loading a page until its
-    charts are drawn, the biggest requests, and the browser's console errors."""
+    charts are drawn (scrolled into view), the biggest requests, and the console errors."""
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.support.ui import WebDriverWait
@@ -393,11 +402,12 @@ def first_load_bytes(url: str) -> tuple[int, list[tuple[int, str]], list[str]]:
     driver = webdriver.Chrome(options=options)
     try:
         driver.get(url)
-        WebDriverWait(driver, 30).until(
+        WebDriverWait(driver, 30).until(  # plotly.js loads once a chart is on screen: scroll
             lambda d: d.execute_script(
                 "const g = [...document.querySelectorAll('.dash-graph')];"
-                "return document.querySelector('main h1') !== null"
-                " && g.every(e => e.querySelector('.main-svg'));"
+                "const undrawn = g.find(e => !e.querySelector('.main-svg'));"
+                "if (undrawn && !window.Plotly.react) undrawn.scrollIntoView({block: 'center'});"
+                "return document.querySelector('main h1') !== null && !undrawn;"
             )
         )
         time.sleep(2)
