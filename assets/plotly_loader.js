@@ -6,7 +6,8 @@
    charts bundle, a page whose figure has a trace type that bundle lacks (the map) is loaded
    afresh, with its own shell and bundle: two plotly.js bundles cannot share a page.
 
-   When: once the first chart frame is on screen. dcc.Graph loads plotly.js with
+   When: once the first chart frame is on screen (or the page is printed, or its shell marks it
+   eager: the county brief). dcc.Graph loads plotly.js with
    Promise.resolve(window.Plotly || <its script>); until then window.Plotly is a promise-like
    that waits for a frame to show, then loads the bundle. Each chart's summary and table are in
    the page meanwhile, and the frame keeps its height. */
@@ -16,9 +17,13 @@
   var chartsUrl = "";
   var plotly;
 
+  function named() {
+    var data = document.getElementById("plotly-bundle");
+    return data ? JSON.parse(data.textContent) : {};
+  }
+
   function pageBundle() {
-    var named = document.getElementById("plotly-bundle");
-    return named ? JSON.parse(named.textContent).src : "";
+    return named().src || "";
   }
 
   function lacksTraceType(traces, figure) {
@@ -45,18 +50,25 @@
     return bundle;
   }
 
+  // Also before printing (the charts then show in a second print), and at once on a page the
+  // shell marks eager (the county brief, made to be printed).
   function whenAChartShows(callback) {
-    if (!window.IntersectionObserver || !window.MutationObserver) {
+    if (!window.IntersectionObserver || !window.MutationObserver || named().eager) {
       callback();
       return;
     }
+    function show() {
+      shown.disconnect();
+      added.disconnect();
+      window.removeEventListener("beforeprint", show);
+      callback();
+    }
     var shown = new IntersectionObserver(function (entries) {
       if (entries.some(function (entry) { return entry.isIntersecting; })) {
-        shown.disconnect();
-        added.disconnect();
-        callback();
+        show();
       }
     });
+    window.addEventListener("beforeprint", show);
     var added = new MutationObserver(observeFrames);
     function observeFrames() {
       document.querySelectorAll(".graph-frame").forEach(function (frame) {

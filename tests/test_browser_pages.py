@@ -177,6 +177,20 @@ def test_plotly_loads_once_a_chart_is_on_screen(duo):
     assert duo.get_logs() == []
 
 
+def test_the_printed_brief_draws_its_charts_without_scrolling(duo):
+    duo.driver.set_window_size(1280, 400)  # every chart of the brief below the fold
+    duo.driver.get(duo.server_url + "/county/alameda/brief")
+    duo.wait_for_element("h1")
+    frames = duo.driver.find_elements(By.CSS_SELECTOR, ".graph-frame")
+    WebDriverWait(duo.driver, 20).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, ".graph-frame .main-svg")) >= len(frames)
+    )
+    assert frames and duo.driver.execute_script("return scrollY") == 0
+    top = duo.driver.execute_script("return arguments[0].getBoundingClientRect().top", frames[0])
+    assert top > duo.driver.execute_script("return innerHeight")
+    assert duo.get_logs() == []
+
+
 def test_the_map_page_loads_the_map_bundle_and_other_pages_the_smaller_one(duo):
     _open(duo, "/map")
     assert _map_drawn(duo)

@@ -88,3 +88,10 @@ def test_only_the_map_pages_name_the_map_bundle(fixture_app):
     for path in ("/", "/funnel", "/map", "/county/alameda", "/changes"):
         shell = client.get(path).get_data(as_text=True)
         assert (named in shell) is (path.strip("/") in page_scripts.MAP_PAGES), path
+
+
+def test_the_printed_brief_loads_plotly_with_the_page(fixture_app):
+    client = fixture_app.server.test_client()
+    eager = '<script id="plotly-bundle" type="application/json">{"eager": true}</script>'
+    assert eager in client.get("/county/alameda/brief").get_data(as_text=True)
+    assert '"eager"' not in client.get("/county/alameda").get_data(as_text=True)

@@ -47,6 +47,7 @@ DCC_SHARED = re.compile(
 )
 GRAPH_CHUNK = "/_dash-component-suites/dash/dcc/async-graph.js"
 MAP_PAGES = frozenset({"map"})  # the pages whose charts need the map bundle
+EAGER_PAGES = frozenset({"brief"})  # printed: plotly.js loads with the page, not once on screen
 EMPTY_TOPOLOGY = "{type:'Topology',objects:{},arcs:[]}"
 NO_BASE_MAP = (
     "window.PlotlyGeoAssets={topojson:"
@@ -67,12 +68,13 @@ def chart_pages() -> frozenset[str]:
 
 
 def graph_scripts(prefix: str, page: str | None) -> str:
-    """Return the tags a page with charts adds: the graph chunk, and on the map page the name
-    of the map bundle (data, not a script: no CSP hash)."""
+    """Return the tags a page with charts adds: the graph chunk and, for assets/plotly_loader.js
+    (data, not a script: no CSP hash), the map page's bundle or a printed page's eager load."""
     tags = f'<script src="{prefix}{GRAPH_CHUNK}"></script>'
-    if page in MAP_PAGES:
-        named = json.dumps({"src": prefix + MAP_URL})
-        tags += f'\n<script id="plotly-bundle" type="application/json">{named}</script>'
+    named = {"src": prefix + MAP_URL} if page in MAP_PAGES else {}
+    named |= {"eager": True} if page in EAGER_PAGES else {}
+    if named:
+        tags += f'\n<script id="plotly-bundle" type="application/json">{json.dumps(named)}</script>'
     return tags
 
 
