@@ -35,7 +35,7 @@ DEFINITIONS = {
 }
 AUDIT_WORDS = {
     "passed": "Audit passed",
-    "n_cells": "Cells in the release",
+    "n_cells": "Cells audited (this release's, and earlier releases' cells it does not repeat)",
     "n_published": "Cells published",
     "n_suppressed": "Cells suppressed",
     "n_not_opted_in": "Cells of counties (or groups) not opted in",
@@ -51,6 +51,7 @@ AUDIT_WORDS = {
     "largest_component": "Hidden cells in the largest group",
     "mode": "Audit run during",
     "release_id": "Release",
+    "releases_audited_together": "Releases audited together (this one and every earlier one)",
 }
 
 
