@@ -121,8 +121,10 @@ def citation_text(release_id: str, edition: fmt.Edition) -> str:
 def audit_line(audit: dict) -> str:
     """Return one sentence summarising the audit result."""
     verdict = "passed" if audit.get("passed") else "FAILED"
+    together = audit.get("releases_audited_together", 1)
+    scope = f", this release and the {together - 1} before it together" if together > 1 else ""
     return (
-        f"it {verdict} on {audit.get('n_cells', 0):,} cells "
+        f"it {verdict} on {audit.get('n_cells', 0):,} cells{scope} "
         f"({audit.get('n_suppressed', 0):,} suppressed)."
     )
 
