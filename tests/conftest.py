@@ -511,8 +511,8 @@ def wait_until(ready, process, seconds: float = 90) -> None:
 
 
 def wait_for_charts(dash_duo, timeout: float = 30) -> None:
-    """Wait until every chart summary is filled and plotly.js has drawn every graph (plotly.js
-    loads once a chart is on screen: the first undrawn graph is scrolled into view)."""
+    """Wait until every chart summary is filled and plotly.js has drawn every graph (a graph is
+    drawn once it is near the screen: the first undrawn graph is scrolled into view)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(dash_duo.driver, timeout).until(
@@ -520,7 +520,7 @@ def wait_for_charts(dash_duo, timeout: float = 30) -> None:
             "const s = [...document.querySelectorAll('p.summary')];"
             "const g = [...document.querySelectorAll('.dash-graph')];"
             "const undrawn = g.find(e => !e.querySelector('.main-svg'));"
-            "if (undrawn && !window.Plotly.react) undrawn.scrollIntoView({block: 'center'});"
+            "if (undrawn) undrawn.scrollIntoView({block: 'center'});"
             "return s.every(p => p.textContent.trim().length > 0) && !undrawn"
             " && !document.querySelector('[data-dash-is-loading]');"
         )
