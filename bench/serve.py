@@ -406,7 +406,7 @@ def first_load_bytes(url: str) -> tuple[int, list[tuple[int, str]], list[str]]:
             lambda d: d.execute_script(
                 "const g = [...document.querySelectorAll('.dash-graph')];"
                 "const undrawn = g.find(e => !e.querySelector('.main-svg'));"
-                "if (undrawn && !window.Plotly.react) undrawn.scrollIntoView({block: 'center'});"
+                "if (undrawn) undrawn.scrollIntoView({block: 'center'});"
                 "return document.querySelector('main h1') !== null && !undrawn;"
             )
         )
