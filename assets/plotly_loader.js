@@ -10,7 +10,8 @@
    eager: the county brief). dcc.Graph loads plotly.js with
    Promise.resolve(window.Plotly || <its script>); until then window.Plotly is a promise-like
    that waits for a frame to show, then loads the bundle. Each chart's summary and table are in
-   the page meanwhile, and the frame keeps its height. */
+   the page meanwhile, and the frame keeps its height. Once plotly.js is loaded, a graph far
+   below the screen is drawn when it comes near. */
 (function () {
   "use strict";
 
@@ -33,6 +34,55 @@
     });
   }
 
+  // A graph far from the screen is drawn once it comes near (with the latest figure asked for),
+  // so that the charts in view are drawn first; all are drawn before printing.
+  var MARGIN = 300;
+  var waiting = [];
+  function nearScreen(gd) {
+    var box = gd.getBoundingClientRect();
+    return box.bottom > -MARGIN && box.top < window.innerHeight + MARGIN;
+  }
+
+  function whenNearScreen(gd, draw) {
+    if (!(gd instanceof Element)) {
+      return draw();
+    }
+    if (!window.IntersectionObserver || named().eager || nearScreen(gd)) {
+      delete gd.csecDraw;
+      gd.csecDrawing = Promise.resolve(draw());
+      return gd.csecDrawing;
+    }
+    gd.csecDraw = draw;
+    return new Promise(function (resolve, reject) {
+      function flush() {
+        seen.disconnect();
+        if (waiting.indexOf(flush) >= 0) {
+          waiting.splice(waiting.indexOf(flush), 1);
+        }
+        if (gd.csecDraw) {
+          gd.csecDrawing = Promise.resolve(gd.csecDraw());
+          delete gd.csecDraw;
+        }
+        gd.csecDrawing.then(resolve, reject);
+      }
+      var seen = new IntersectionObserver(
+        function (entries) {
+          if (entries.some(function (entry) { return entry.isIntersecting; })) {
+            flush();
+          }
+        },
+        { rootMargin: MARGIN + "px 0px" }
+      );
+      seen.observe(gd);
+      waiting.push(flush);
+    });
+  }
+  window.addEventListener("beforeprint", function () {
+    waiting.slice().forEach(function (flush) {
+      flush();
+    });
+  });
+
   // A bundle names its trace types in `csecTraces` (set after the bundle is assigned, so read
   // when drawing); one without (a full plotly.js), or the page's own bundle, draws as it is.
   function reloadingForMissingTraces(bundle) {
@@ -40,8 +90,11 @@
       var draw = bundle[name];
       bundle[name] = function (gd, figure) {
         var traces = bundle.csecTraces;
+        var args = arguments;
         if (!traces || pageBundle() || !lacksTraceType(traces, figure)) {
-          return draw.apply(bundle, arguments);
+          return whenNearScreen(gd, function () {
+            return draw.apply(bundle, args);
+          });
         }
         window.location.reload();
         return new Promise(function () {});
