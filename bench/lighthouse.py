@@ -116,13 +116,17 @@ def gunicorn(port: int):
 
 def lighthouse(url: str, mode: str, attempts: int = 3) -> dict:
     """Return Lighthouse's JSON report of one URL in a mode (desktop or mobile, Debian Chromium);
-    a run that Lighthouse reports as failed (a trace it could not record) is run again."""
+    a run that Lighthouse reports as failed (a trace it could not record) or whose report is cut
+    short is run again."""
     command = [str(LIGHTHOUSE), url, *MODE_FLAGS[mode], "--output=json", "--quiet"]
     command.append(f"--chrome-flags={CHROME_FLAGS}")
     env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
     for attempt in range(attempts):
         done = subprocess.run(command, env=env, capture_output=True, text=True)
-        report = json.loads(done.stdout) if done.stdout.strip() else {}
+        try:
+            report = json.loads(done.stdout)
+        except json.JSONDecodeError:  # no report, or a cut one
+            report = {}
         if done.returncode == 0 and report.get("categories", {}).get("performance", {}).get(
             "score"
         ):
