@@ -21,7 +21,8 @@ def newer_notice(current_view: str, changes: str) -> html.Div:
                 [
                     html.Strong("Newer figures are available"),
                     " — see what changed. This page shows an earlier release, as the link you "
-                    "followed asked; its figures may since have been revised.",
+                    "followed asked; the current release adds later years (published years "
+                    "stay as they were).",
                 ]
             ),
             html.P(
