@@ -82,12 +82,16 @@ def test_pages_with_charts_load_the_graph_chunk_with_their_scripts(fixture_app):
 
 def test_only_the_map_pages_name_the_map_bundle(fixture_app):
     client = fixture_app.server.test_client()
-    named = (
-        f'<script id="plotly-bundle" type="application/json">{{"src": "{page_scripts.MAP_URL}"}}'
-    )
+    named = f'<script id="plotly-bundle" type="application/json">{{"src": "{page_scripts.MAP_URL}"'
     for path in ("/", "/funnel", "/map", "/county/alameda", "/changes"):
         shell = client.get(path).get_data(as_text=True)
         assert (named in shell) is (path.strip("/") in page_scripts.MAP_PAGES), path
+
+
+def test_the_map_page_loads_plotly_with_the_page(fixture_app):
+    """The map is the top of its page: its bundle loads at once (no wait for it to show)."""
+    shell = fixture_app.server.test_client().get("/map").get_data(as_text=True)
+    assert '"eager": true' in shell
 
 
 def test_the_printed_brief_loads_plotly_with_the_page(fixture_app):

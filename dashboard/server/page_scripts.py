@@ -47,7 +47,7 @@ DCC_SHARED = re.compile(
 )
 GRAPH_CHUNK = "/_dash-component-suites/dash/dcc/async-graph.js"
 MAP_PAGES = frozenset({"map"})  # the pages whose charts need the map bundle
-EAGER_PAGES = frozenset({"brief"})  # printed: plotly.js loads with the page, not once on screen
+EAGER_PAGES = frozenset({"brief", "map"})  # plotly.js loads with the page: printed; map on top
 EMPTY_TOPOLOGY = "{type:'Topology',objects:{},arcs:[]}"
 NO_BASE_MAP = (
     "window.PlotlyGeoAssets={topojson:"
