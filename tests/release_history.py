@@ -16,6 +16,7 @@ import pytest
 
 from dashboard import domain
 from dashboard import release_format as fmt
+from dashboard.build import history
 from dashboard.data.verify import verify
 
 EARLIER_SFYS = domain.SFYS[:-1]
@@ -33,41 +34,6 @@ def with_years(sfys: tuple[str, ...]) -> Iterator[None]:
         yield
 
 
-def changes_between(cells: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:
-    """Return the changes table of `cells` against the previous release's cells."""
-    table = fmt.TABLE_BY_NAME["changes"]
-    if previous is None:
-        return pl.DataFrame(schema=table.schema)
-    key = list(fmt.CELL_KEY)
-    columns = [*key, "geo_name", "value", "status", "data_source"]
-    joined = cells.select(columns).join(
-        previous.select(columns), on=key, how="full", coalesce=True, suffix="_previous"
-    )
-    change = (
-        pl.when(pl.col("status_previous").is_null())
-        .then(pl.lit("new"))
-        .when(pl.col("status").is_null())
-        .then(pl.lit("removed"))
-        .when(pl.col("status") != pl.col("status_previous"))
-        .then(pl.lit("status"))
-        .when(pl.col("value").ne_missing(pl.col("value_previous")))
-        .then(pl.lit("value"))
-    )
-    return (
-        joined.with_columns(
-            change=change,
-            geo_name=pl.coalesce("geo_name", "geo_name_previous"),
-            data_source=pl.coalesce("data_source", "data_source_previous"),
-            previous_value="value_previous",
-            previous_status="status_previous",
-        )
-        .filter(pl.col("change").is_not_null())
-        .select(table.schema.keys())
-        .cast(table.schema)
-        .sort(key)
-    )
-
-
 def finish(
     out: Path,
     edition: fmt.Edition,
@@ -80,7 +46,7 @@ def finish(
 
     cells = pl.read_parquet(out / "cells.parquet")
     before = pl.read_parquet(previous / "cells.parquet") if previous else None
-    table = changes_between(cells, before)
+    table = history.changes(cells, before, cells["data_source"][0])
     table.write_parquet(out / "CHANGES.parquet")
     table.write_csv(out / "CHANGES.csv")
     write_manifest(out, edition)

@@ -57,8 +57,17 @@ class BuildReport:
         self.stages[name] = time.perf_counter() - start
 
 
-def load_reference(directory: Path, through: str | None = None) -> dict[str, pl.DataFrame]:
-    """Return the counties, opt-in roster and population tables (fiscal years up to `through`)."""
+def load_reference(directory: Path) -> dict[str, pl.DataFrame]:
+    """Return the counties, opt-in roster and population tables."""
+    return {
+        "counties": reference.load_counties(directory),
+        "opt_in_roster": reference.load_roster(directory),
+        "population": reference.load_population(directory),
+    }
+
+
+def through_year(ref: dict[str, pl.DataFrame], through: str | None) -> dict[str, pl.DataFrame]:
+    """Return the reference tables cut to the fiscal years up to `through` (default: all)."""
     through = through or domain.SFYS[-1]
     if through not in domain.SFYS:
         raise BuildError(
@@ -66,9 +75,9 @@ def load_reference(directory: Path, through: str | None = None) -> dict[str, pl.
         )
     in_release = pl.col("sfy") <= through
     return {
-        "counties": reference.load_counties(directory),
-        "opt_in_roster": reference.load_roster(directory).filter(in_release),
-        "population": reference.load_population(directory).filter(in_release),
+        "counties": ref["counties"],
+        "opt_in_roster": ref["opt_in_roster"].filter(in_release),
+        "population": ref["population"].filter(in_release),
     }
 
 
@@ -135,7 +144,7 @@ def build(
     """
     report = BuildReport()
     full = load_reference(reference_dir)
-    ref = load_reference(reference_dir, through)
+    ref = through_year(full, through)
     counties, roster = ref["counties"], ref["opt_in_roster"]
     if extract_dir is None:
         with report.stage("generate", on_stage):
