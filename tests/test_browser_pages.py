@@ -147,10 +147,13 @@ def _plotly(duo) -> dict:
     )
 
 
-def _map_drawn(duo) -> bool:
-    """Return whether the map graph shows its counties (plotly drew the choropleth)."""
-    return duo.driver.execute_script(
-        "return document.querySelectorAll('path.choroplethlocation').length > 0;"
+def _wait_for_map(duo) -> None:
+    """Wait up to 20 s for the map's 58 counties (plotly draws the choropleth once it has
+    fetched the county boundaries, after the graph's frame is drawn)."""
+    WebDriverWait(duo.driver, 20).until(
+        lambda d: d.execute_script(
+            "return document.querySelectorAll('path.choroplethlocation').length >= 58;"
+        )
     )
 
 
@@ -193,7 +196,7 @@ def test_the_printed_brief_draws_its_charts_without_scrolling(duo):
 
 def test_the_map_page_loads_the_map_bundle_and_other_pages_the_smaller_one(duo):
     _open(duo, "/map")
-    assert _map_drawn(duo)
+    _wait_for_map(duo)
     assert _plotly(duo) == {
         "traces": ["bar", "scatter", "choropleth", "scattergeo"],
         "fetched": ["plotly-map.min.js"],
@@ -204,7 +207,7 @@ def test_the_map_page_loads_the_map_bundle_and_other_pages_the_smaller_one(duo):
     # the map needs the map bundle: the page is loaded afresh (same address), with its own shell
     duo.wait_for_contains_text("h1", "58 counties")
     wait_for_charts(duo)
-    assert _map_drawn(duo)
+    _wait_for_map(duo)
     assert _plotly(duo) == {
         "traces": ["bar", "scatter", "choropleth", "scattergeo"],
         "fetched": ["plotly-map.min.js"],
