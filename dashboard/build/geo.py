@@ -17,8 +17,8 @@ SOURCE = (
     "U.S. Census Bureau, 2016 cartographic boundary file, 1:500,000 "
     "(cb_2016_us_county_500k, public domain), via PyPI plotly-geo 1.0.0"
 )
-TOLERANCE = 0.005  # degrees (about 500 m): coverage simplification tolerance
-GRID = 1e-4  # degrees (about 11 m): coordinates are snapped to this grid (4 decimals)
+TOLERANCE = 0.01  # degrees (about 1 km): coverage simplification tolerance
+GRID = 1e-3  # degrees (about 110 m): coordinates are snapped to this grid (3 decimals)
 OUT_PATH = Path(__file__).resolve().parents[2] / "data" / "geo" / "ca_counties.geojson"
 
 
