@@ -69,52 +69,36 @@ def summary(previous_id: str, counts: dict[str, int], new: tuple) -> html.Div:
     )
 
 
-def by_measure(table: pl.DataFrame) -> html.Div:
-    """Return how many figures changed, by measure (a column per kind of change that occurs)."""
-    counted = changes.counted(table, ("measure",))
+def counts_table(table: pl.DataFrame, by: tuple[str, ...], caption: str) -> html.Div:
+    """Return how many figures changed per group of `by` (a column per kind of change that
+    occurs)."""
+    counted = changes.counted(table, by)
     kinds = [k for k in changes.KINDS if counted[k].sum()]
+    labels = {
+        "measure": ("Measure", queries.metric_label),
+        "period": ("Period", domain.sfy_label),
+        "geo_level": ("Area level", lambda level: LEVEL_LABELS.get(level, level)),
+    }
     rows = [
-        (queries.metric_label(r["measure"]), *(f"{r[k]:,}" for k in kinds))
+        (*(labels[c][1](r[c]) for c in by), *(f"{r[k]:,}" for k in kinds))
         for r in counted.iter_rows(named=True)
     ]
     return data_table(
-        "Figures changed since the previous release, by measure",
-        (("Measure", False), *((changes.KINDS[k], True) for k in kinds)),
+        caption,
+        (*((labels[c][0], False) for c in by), *((changes.KINDS[k], True) for k in kinds)),
         rows,
     )
 
 
-def in_words(counts: dict) -> str:
-    """Return a group's changes in words ("12 value revised · 3 now hidden"), kinds with none left
-    out."""
-    return " · ".join(
-        f"{counts[k]:,} {label.lower()}" for k, label in changes.KINDS.items() if counts[k]
-    )
-
-
-def by_group(table: pl.DataFrame) -> html.Details:
-    """Return how many figures changed, by period, area level and measure (collapsed)."""
-    counted = changes.counted(table, ("period", "geo_level", "measure"))
-    rows = [
-        (
-            domain.sfy_label(r["period"]),
-            LEVEL_LABELS.get(r["geo_level"], r["geo_level"]),
-            queries.metric_label(r["measure"]),
-            in_words(r),
-        )
-        for r in counted.iter_rows(named=True)
+def counts_tables(table: pl.DataFrame) -> list:
+    """Return how many figures changed by measure, and by period and area level."""
+    if not table.height:
+        return [html.P("No figure changed.")]
+    caption = "Figures changed since the previous release, by "
+    return [
+        counts_table(table, ("measure",), caption + "measure"),
+        counts_table(table, ("period", "geo_level"), caption + "period and area level"),
     ]
-    return html.Details(
-        className="table-alt",
-        children=[
-            html.Summary(f"By period, area level and measure ({len(rows)} groups)"),
-            data_table(
-                "Figures changed since the previous release, by period, area level and measure",
-                (("Period", False), ("Area level", False), ("Measure", False), ("Changes", False)),
-                rows,
-            ),
-        ],
-    )
 
 
 def reference_section(rel: release.Release, previous: release.Release | None) -> list:
@@ -254,8 +238,7 @@ def layout(**query) -> html.Div:
                             "there either.",
                         ]
                     ),
-                    by_measure(table) if table.height else html.P("No figure changed."),
-                    by_group(table) if table.height else None,
+                    *counts_tables(table),
                 ],
             ),
             html.Section(
