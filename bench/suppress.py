@@ -1,6 +1,6 @@
 """Benchmark disclosure control: the optimiser against the old heuristic, with loss figures.
 
-Run: .venv/bin/python bench/suppress.py [--skip-demo] [--fast] [--releases-only]
+Run: .venv/bin/python bench/suppress.py [--skip-demo | --demo-only] [--fast] [--releases-only]
 
 With the universes, and alone with --releases-only: the joint suppression + audit time of 2, 4
 and 8 successive releases (bench/releases.py).
@@ -257,6 +257,9 @@ def main() -> None:
     """Print the figures for the demo build and the generated 7- and 14-year universes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-demo", action="store_true", help="only the generated universes")
+    parser.add_argument(
+        "--demo-only", action="store_true", help="only the demo universe (no generated ones)"
+    )
     parser.add_argument("--fast", action="store_true", help="the optimiser's fast path")
     parser.add_argument(
         "--releases-only", action="store_true", help="only the successive-releases figures"
@@ -267,11 +270,13 @@ def main() -> None:
         return
     baseline = json.loads(BASELINE.read_text())
     universes = [] if args.skip_demo else [("demo", demo_cells(), domain.WINDOW)]
-    universes += [(f"generated {y}", *generated_cells(y)) for y in (7, 14)]
+    if not args.demo_only:
+        universes += [(f"generated {y}", *generated_cells(y)) for y in (7, 14)]
     for name, cells, window in universes:
         figures = measure(name, cells, window, args.fast)
         side_by_side(name, figures, baseline.get(name, {}))
-    releases.run(fast=args.fast)
+    if not args.demo_only:
+        releases.run(fast=args.fast)
 
 
 if __name__ == "__main__":

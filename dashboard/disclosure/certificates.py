@@ -187,19 +187,20 @@ def scoped_direction(
         cap = cap or float(MIN_WIDTH)
     k = len(values)
     weight = np.where(problem.forced[movable], HIDDEN_COST, problem.weights[movable])
+    rise, fall = np.maximum(high, 0.0), np.maximum(-low, 0.0)
     pick = sparse.csr_array(
         ([-sign, sign, 1.0], ([0, 0, 0], [target, k + target, 2 * k])), shape=(1, 2 * k + 1)
     )
     result = linprog(
-        np.concatenate([weight, weight, [-LP_REWARD]]),
+        np.concatenate([per_unit(weight, rise, cap), per_unit(weight, fall, cap), [-LP_REWARD]]),
         A_ub=pick,
         b_ub=np.zeros(1),
         A_eq=sparse.hstack([equations, -equations, sparse.csr_array((len(rows), 1))], format="csr"),
         b_eq=np.zeros(len(rows)),
         bounds=np.vstack(
             [
-                np.column_stack([np.zeros(k), np.maximum(high, 0.0)]),
-                np.column_stack([np.zeros(k), np.maximum(-low, 0.0)]),
+                np.column_stack([np.zeros(k), rise]),
+                np.column_stack([np.zeros(k), fall]),
                 [[-np.inf, cap]],
             ]
         ),
@@ -211,6 +212,13 @@ def scoped_direction(
     out = np.zeros(relations.n_cells)
     out[movable] = np.where(np.abs(step) > TOLERANCE, step, 0.0)
     return out
+
+
+def per_unit(weight: np.ndarray, room: np.ndarray, need: float) -> np.ndarray:
+    """Return the LP cost of moving a cell by one unit: hiding it costs its weight once, so a
+    cell that can carry the whole move costs weight / need a unit, one with less room more
+    (the fixed-charge relaxation; a route split over small cells costs what it hides)."""
+    return weight / np.clip(room, TOLERANCE, need)
 
 
 def certificate(problem: Problem, cell: int, cells: np.ndarray) -> Certificate:
@@ -226,6 +234,20 @@ def routed(problem: Problem, cells: np.ndarray) -> Problem:
     return replace(problem, forced=forced)
 
 
+def p3_direction(relations: Relations, problem: Problem, cell: int) -> np.ndarray | None:
+    """Return a direction moving the cell by 2 under model B: upwards when it is at most 8,
+    else (or when no upward one exists) downwards when it is at least 3."""
+    value = problem.values[cell]
+    signs = (1.0, -1.0) if value <= domain.SMALL_MAX - MIN_WIDTH else (-1.0,)
+    for sign in signs:
+        if sign < 0 and value < domain.SMALL_MIN + MIN_WIDTH:
+            continue
+        found = direction(relations, problem, cell, "P3", sign)
+        if found is not None:
+            return found
+    return None
+
+
 def lp_certificates(
     relations: Relations, problem: Problem, cell: int, variants: bool
 ) -> list[Certificate]:
@@ -234,7 +256,7 @@ def lp_certificates(
     P3 moves the cell by 2 one way, or (`variants`) also by 1 each way, which can be cheaper
     when a partner can move by only one.
     """
-    options = [[direction(relations, problem, cell, "P3")]]
+    options = [[p3_direction(relations, problem, cell)]]
     if variants:
         options.append([direction(relations, problem, cell, "P3", s, 1.0) for s in (1.0, -1.0)])
     out = []

@@ -96,6 +96,8 @@ def master(
     k chosen). Σ_k z_k >= 1 per primary; z_k <= x_c for each cell of k; minimise Σ w_c x_c.
     """
     hidden = problem.forced.copy()
+    generated = len(choices)
+    choices = undominated(problem, choices)
     free = np.unique(np.concatenate([c.cells for c in choices] or [np.zeros(0, int)]))
     free = free[~problem.forced[free]]
     if not free.size:
@@ -145,11 +147,29 @@ def master(
         "master seconds": round(time.perf_counter() - start, 2),
         "master status": result.message,
         "master gap": float(getattr(result, "mip_gap", 0.0) or 0.0),
-        "certificates": n_z,
+        "certificates": generated,
+        "undominated certificates": n_z,
         "candidate cells": n_x,
     }
     chosen = [choices[k] for k in np.flatnonzero(result.x[n_x:] > 0.5)]
     return hidden, figures, chosen
+
+
+def undominated(problem: Problem, choices: list[Certificate]) -> list[Certificate]:
+    """Return the certificates no other certificate of the same primary beats: one whose cells
+    not hidden anyway include all of another's costs at least as much, whatever the pattern."""
+    kept: dict[int, list[frozenset]] = {}
+    out = []
+    ranked = [
+        (frozenset(c.cells[~problem.forced[c.cells]].tolist()), i) for i, c in enumerate(choices)
+    ]
+    for cells, i in sorted(ranked, key=lambda item: (len(item[0]), sorted(item[0]), item[1])):
+        primary = choices[i].primary
+        if any(other <= cells for other in kept.get(primary, [])):
+            continue
+        kept.setdefault(primary, []).append(cells)
+        out.append(choices[i])
+    return sorted(out, key=lambda c: (c.primary, c.cells.size, c.cells.tolist()))
 
 
 def lower_bound(relations: Relations, problem: Problem) -> float:
