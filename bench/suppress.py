@@ -256,8 +256,9 @@ def fmt(value: object) -> str:
 def main() -> None:
     """Print the figures for the demo build and the generated 7- and 14-year universes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-demo", action="store_true", help="only the generated universes")
-    parser.add_argument(
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--skip-demo", action="store_true", help="only the generated universes")
+    which.add_argument(
         "--demo-only", action="store_true", help="only the demo universe (no generated ones)"
     )
     parser.add_argument("--fast", action="store_true", help="the optimiser's fast path")

@@ -527,6 +527,18 @@ def wait_for_charts(dash_duo, timeout: float = 30) -> None:
     )
 
 
+def wait_for_map(dash_duo, timeout: float = 20) -> None:
+    """Wait for the map's 58 counties (plotly draws the choropleth once it has fetched the county
+    boundaries, after the graph's frame is drawn)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(dash_duo.driver, timeout).until(
+        lambda d: d.execute_script(
+            "return document.querySelectorAll('path.choroplethlocation').length >= 58;"
+        )
+    )
+
+
 def page_state(dash_duo) -> dict:
     """Return what identifies a view in the browser: URL, control values, summaries."""
     return dash_duo.driver.execute_script(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import free_port, wait_for_charts
+from conftest import free_port, wait_for_charts, wait_for_map
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -25,11 +25,7 @@ def duo(dash_duo, real_app):
 
 
 def _paths(duo):
-    WebDriverWait(duo.driver, 15).until(
-        lambda d: (
-            len(d.find_elements(By.CSS_SELECTOR, "#map-map-graph path.choroplethlocation")) >= 58
-        )
-    )
+    wait_for_map(duo)
     return duo.driver.execute_script(BOXES)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import free_port, page_state, wait_for_charts
+from conftest import free_port, page_state, wait_for_charts, wait_for_map
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -147,16 +147,6 @@ def _plotly(duo) -> dict:
     )
 
 
-def _wait_for_map(duo) -> None:
-    """Wait up to 20 s for the map's 58 counties (plotly draws the choropleth once it has
-    fetched the county boundaries, after the graph's frame is drawn)."""
-    WebDriverWait(duo.driver, 20).until(
-        lambda d: d.execute_script(
-            "return document.querySelectorAll('path.choroplethlocation').length >= 58;"
-        )
-    )
-
-
 def test_plotly_loads_once_a_chart_is_on_screen(duo):
     duo.driver.get(duo.server_url + "/")
     duo.wait_for_element("h1")
@@ -196,7 +186,7 @@ def test_the_printed_brief_draws_its_charts_without_scrolling(duo):
 
 def test_the_map_page_loads_the_map_bundle_and_other_pages_the_smaller_one(duo):
     _open(duo, "/map")
-    _wait_for_map(duo)
+    wait_for_map(duo)
     assert _plotly(duo) == {
         "traces": ["bar", "scatter", "choropleth", "scattergeo"],
         "fetched": ["plotly-map.min.js"],
@@ -207,7 +197,7 @@ def test_the_map_page_loads_the_map_bundle_and_other_pages_the_smaller_one(duo):
     # the map needs the map bundle: the page is loaded afresh (same address), with its own shell
     duo.wait_for_contains_text("h1", "58 counties")
     wait_for_charts(duo)
-    _wait_for_map(duo)
+    wait_for_map(duo)
     assert _plotly(duo) == {
         "traces": ["bar", "scatter", "choropleth", "scattergeo"],
         "fetched": ["plotly-map.min.js"],

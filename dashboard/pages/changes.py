@@ -20,6 +20,11 @@ from dashboard.figures.text import plural
 from dashboard.pages import common
 
 PAGE = "changes"
+COUNT_COLUMNS = {  # a grouping column of the change counts: (heading, label of a value)
+    "measure": ("Measure", queries.metric_label),
+    "period": ("Period", domain.sfy_label),
+    "geo_level": ("Area level", lambda level: LEVEL_LABELS.get(level, level)),
+}
 SHOWN_ROWS = 40  # roster and population differences listed; the rest are in the release files
 
 
@@ -74,18 +79,13 @@ def counts_table(table: pl.DataFrame, by: tuple[str, ...], caption: str) -> html
     occurs)."""
     counted = changes.counted(table, by)
     kinds = [k for k in changes.KINDS if counted[k].sum()]
-    labels = {
-        "measure": ("Measure", queries.metric_label),
-        "period": ("Period", domain.sfy_label),
-        "geo_level": ("Area level", lambda level: LEVEL_LABELS.get(level, level)),
-    }
     rows = [
-        (*(labels[c][1](r[c]) for c in by), *(f"{r[k]:,}" for k in kinds))
+        (*(COUNT_COLUMNS[c][1](r[c]) for c in by), *(f"{r[k]:,}" for k in kinds))
         for r in counted.iter_rows(named=True)
     ]
     return data_table(
         caption,
-        (*((labels[c][0], False) for c in by), *((changes.KINDS[k], True) for k in kinds)),
+        (*((COUNT_COLUMNS[c][0], False) for c in by), *((changes.KINDS[k], True) for k in kinds)),
         rows,
     )
 
