@@ -65,9 +65,15 @@
     }
   }
 
+  // The page's first paint (dashboard/server/first_paint.py) shows until Dash's page replaces
+  // it; its controls have no callbacks behind them.
+  function inFirstPaint(el) {
+    return Boolean(el.closest && el.closest(".first-paint"));
+  }
+
   document.addEventListener("change", function (event) {
     var el = event.target;
-    if (el.matches && el.matches("select[data-control]")) {
+    if (el.matches && el.matches("select[data-control]") && !inFirstPaint(el)) {
       send(el.id, el.value);
     }
   });
@@ -78,7 +84,7 @@
       return;
     }
     var option = target.closest("[data-control='buttons'] button[data-option]");
-    if (option) {
+    if (option && !inFirstPaint(option)) {
       var group = option.closest("[data-control='buttons']");
       group.querySelectorAll("button[data-option]").forEach(function (b) {
         b.setAttribute("aria-pressed", b === option ? "true" : "false");
@@ -142,13 +148,14 @@
     }
   });
 
+  // (The first paint's navigation comes marked: dashboard/server/first_paint.py.)
   function markNav() {
     var nav = document.getElementById("site-nav");
     if (!nav) {
-      return false;
+      return;
     }
     var path = window.location.pathname;
-    var brand = document.querySelector("a.brand");
+    var brand = nav.parentNode.querySelector("a.brand");
     var home = brand ? brand.getAttribute("href").split("?")[0] : "/"; // under any base path
     nav.querySelectorAll("a").forEach(function (a) {
       var href = (a.getAttribute("href") || "").split("?")[0]; // links carry a pinned release
@@ -159,7 +166,6 @@
         a.removeAttribute("aria-current");
       }
     });
-    return true;
   }
 
   // Back and Forward: the page of the restored address is rendered afresh from its URL (a
@@ -190,8 +196,22 @@
     remember();
     window.setTimeout(markNav, 0);
   });
+  // The page's first paint leaves the document once Dash's page is in place (assets/style.css
+  // has already swapped the two on screen): one copy of the page for scripts and tests.
+  function dropFirstPaint() {
+    var content = document.getElementById("_pages_content");
+    if (!content || !content.firstChild) {
+      return false;
+    }
+    document.querySelectorAll(".first-paint").forEach(function (paint) {
+      paint.remove();
+    });
+    return true;
+  }
+
   var observer = new MutationObserver(function () {
-    if (markNav()) {
+    markNav();
+    if (dropFirstPaint()) {
       observer.disconnect();
     }
   });

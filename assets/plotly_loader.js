@@ -124,7 +124,7 @@
     window.addEventListener("beforeprint", show);
     var added = new MutationObserver(observeFrames);
     function observeFrames() {
-      document.querySelectorAll(".graph-frame").forEach(function (frame) {
+      document.querySelectorAll("#react-entry-point .graph-frame").forEach(function (frame) {
         shown.observe(frame);
       });
     }

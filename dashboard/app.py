@@ -27,8 +27,9 @@ INDEX = """<!DOCTYPE html>
 {%css%}
 </head>
 <body>
-<noscript>This dashboard needs JavaScript for its charts. Every published number is also in
-the release files at /download/release/.</noscript>
+<noscript>This dashboard needs JavaScript for its charts and controls: below, each chart's
+numbers are in its table. Every published number is also in the release files at
+/download/release/.</noscript>
 {%app_entry%}
 {%config%}
 {%scripts%}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from conftest import free_port, wait_for_charts
+from conftest import PAGE_HEADING, free_port, wait_for_charts
 from dash.testing.application_runners import ThreadedRunner
 from dash.testing.composite import DashComposite
 from selenium.webdriver.support.ui import WebDriverWait
@@ -41,6 +41,6 @@ def visit(duo: DashComposite, path: str) -> None:
     """Open a page (console log from here on); wait until every chart has its summary and plot."""
     duo.reset_log_timestamp()
     duo.driver.get(duo.server_url + path)
-    duo.wait_for_element("h1")
+    duo.wait_for_element(PAGE_HEADING)
     wait_for_charts(duo)
     WebDriverWait(duo.driver, 60).until(lambda d: d.execute_script(DRAWN))

@@ -510,6 +510,10 @@ def wait_until(ready, process, seconds: float = 90) -> None:
         time.sleep(0.3)
 
 
+# The heading of Dash's page (the page's first paint, shown until then, has prefixed ids).
+PAGE_HEADING = "#_pages_content h1"
+
+
 def wait_for_charts(dash_duo, timeout: float = 30) -> None:
     """Wait until every chart summary is filled and plotly.js has drawn every graph (a graph is
     drawn once it is near the screen: the first undrawn graph is scrolled into view)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import free_port, page_state, wait_for_charts, wait_for_map
+from conftest import PAGE_HEADING, free_port, page_state, wait_for_charts, wait_for_map
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -42,7 +42,7 @@ def duo(dash_duo, real_app):
 
 def _open(duo, path: str) -> None:
     duo.driver.get(duo.server_url + path)
-    duo.wait_for_element("h1")
+    duo.wait_for_element(PAGE_HEADING)
     wait_for_charts(duo)
 
 
@@ -110,7 +110,7 @@ def test_each_control_changes_the_view_and_a_copied_url_reopens_it(duo, path):
     copied = duo.driver.current_url
     duo.driver.get("about:blank")
     duo.driver.get(copied)
-    duo.wait_for_element("h1")
+    duo.wait_for_element(PAGE_HEADING)
     wait_for_charts(duo)
     reopened = page_state(duo)
     assert reopened == after
@@ -132,7 +132,7 @@ def test_back_button_returns_to_the_view_left_behind(duo):
     assert page_state(duo) == left
     duo.driver.find_element(By.CSS_SELECTOR, "#site-nav a[href='/funnel']").click()
     WebDriverWait(duo.driver, 10).until(lambda d: d.current_url.endswith("/funnel"))
-    duo.wait_for_element("h1")
+    duo.wait_for_element(PAGE_HEADING)
     wait_for_charts(duo)
     assert page_state(duo)["controls"]["funnel-show"] == "count"
     assert duo.get_logs() == []
@@ -149,7 +149,7 @@ def _plotly(duo) -> dict:
 
 def test_plotly_loads_once_a_chart_is_on_screen(duo):
     duo.driver.get(duo.server_url + "/")
-    duo.wait_for_element("h1")
+    duo.wait_for_element(PAGE_HEADING)
     WebDriverWait(duo.driver, 20).until(
         lambda d: d.execute_script(
             "return [...document.querySelectorAll('p.summary')]"
@@ -173,7 +173,7 @@ def test_plotly_loads_once_a_chart_is_on_screen(duo):
 def test_the_printed_brief_draws_its_charts_without_scrolling(duo):
     duo.driver.set_window_size(1280, 400)  # every chart of the brief below the fold
     duo.driver.get(duo.server_url + "/county/alameda/brief")
-    duo.wait_for_element("h1")
+    duo.wait_for_element(PAGE_HEADING)
     frames = duo.driver.find_elements(By.CSS_SELECTOR, ".graph-frame")
     WebDriverWait(duo.driver, 20).until(
         lambda d: len(d.find_elements(By.CSS_SELECTOR, ".graph-frame .main-svg")) >= len(frames)
@@ -304,3 +304,37 @@ def test_copy_link_gives_the_url_of_the_view_on_screen(duo):
     WebDriverWait(duo.driver, 10).until(lambda d: "sfy=2020-21" in d.current_url)
     wait_for_charts(duo)  # let the view's callbacks finish before the server stops
     assert duo.get_logs() == []
+
+
+SAME_TEXT = """
+const words = (main) => {
+    const copy = main.cloneNode(true);
+    copy.querySelectorAll('.dash-graph').forEach((g) => g.replaceChildren());
+    return copy.textContent.replace(/\\s+/g, ' ').trim();
+};
+const html = await (await fetch(location.href)).text();
+const paint = new DOMParser().parseFromString(html, 'text/html').querySelector('.first-paint main');
+return [words(paint), words(document.querySelector('#react-entry-point main')),
+        document.querySelectorAll('.first-paint, main').length];
+"""
+
+
+def test_the_first_paint_reads_as_the_page_dash_draws(duo):
+    for path in PAGES:
+        if path == "/no-such-page":
+            continue  # Dash's 404 page has no first paint
+        _open(duo, path)
+        paint, page, copies = duo.driver.execute_script(f"return (async () => {{{SAME_TEXT}}})()")
+        assert paint == page, path
+        assert copies == 1, path  # the first paint has left the document
+    assert duo.get_logs() == []
+
+
+def test_without_javascript_the_first_paint_is_the_page(duo):
+    duo.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    duo.driver.get(duo.server_url + "/funnel")
+    heading = duo.driver.find_element(By.CSS_SELECTOR, ".first-paint h1")
+    assert heading.is_displayed() and heading.text == "Report funnel"
+    assert not duo.driver.find_element(By.ID, "react-entry-point").is_displayed()
+    tables = duo.driver.find_elements(By.CSS_SELECTOR, ".first-paint details table")
+    assert tables and all(t.get_attribute("textContent").strip() for t in tables)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import dash
 from dash import dcc, html
@@ -41,9 +42,10 @@ def header() -> html.Header:
 FOOTER_PAGES = ("changes", "methodology", "downloads")
 # The shell is the same for every release; a link that names an earlier release keeps naming
 # it as the reader moves between pages (the navigation and footer links follow the address).
+RELEASE_ID = "[0-9a-fA-F]{12}"
 FOLLOW_RELEASE = """
 function (search) {
-    var found = /[?&]release=([0-9a-fA-F]{12})(?:&|$)/.exec(search || "");
+    var found = /[?&]release=(%s)(?:&|$)/.exec(search || "");
     var suffix = found ? "?release=" + found[1].toLowerCase() : "";
     return %s.map(function (href) { return href + suffix; });
 }
@@ -70,11 +72,17 @@ def shell_links() -> tuple[tuple[str, str], ...]:
     )
 
 
+def followed_hrefs(release_id: str) -> dict[str, str]:
+    """Return the shell links' hrefs as the address naming a release (any string) makes them."""
+    suffix = f"?release={release_id.lower()}" if re.fullmatch(RELEASE_ID, release_id) else ""
+    return {link_id: urlstate.page_url(page) + suffix for link_id, page in shell_links()}
+
+
 def register_callbacks(app: dash.Dash) -> None:
     """Make the shell's links carry the release of the address (in the browser, no request)."""
     links = shell_links()
     app.clientside_callback(
-        FOLLOW_RELEASE % json.dumps([urlstate.page_url(page) for _, page in links]),
+        FOLLOW_RELEASE % (RELEASE_ID, json.dumps([urlstate.page_url(page) for _, page in links])),
         [dash.Output(link_id, "href") for link_id, _ in links],
         dash.Input(ids.PAGES_LOCATION, "search"),
     )

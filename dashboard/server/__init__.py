@@ -11,6 +11,7 @@ from dashboard import urlstate
 from dashboard.cache import cache
 from dashboard.data.release import Release
 from dashboard.server import (
+    first_paint,
     guard,
     headers,
     health,
@@ -46,6 +47,7 @@ def install(app: dash.Dash, settings: Settings, rel: Release) -> None:
         )  # registered last, so it runs before the headers are added
     plotly_bundle.install(server)  # after static: compressed once, then answered from its store
     page_scripts.install(app)  # the same
+    first_paint.install(app)
 
     @server.route("/robots.txt")
     def robots():

@@ -1,8 +1,10 @@
-"""The page shell (Dash's index HTML) rendered once per release, base path, page path and
-accepted encodings, then answered from memory before Flask builds a request.
+"""The page shell (Dash's index HTML, with the page's first paint) rendered once per release,
+base path, page path and accepted encodings, then answered from memory before Flask builds a
+request.
 
-Only the site's canonical page paths (every page's entry path, every county and its brief) are
-kept, so the store is bounded whatever paths clients send; other paths are answered as usual.
+Only the site's canonical page paths (every page's entry path, every county and its brief)
+without a query are kept, so the store is bounded whatever addresses clients send; others are
+answered as usual (a query changes the first paint).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class ShellCache:
         """Return the store key of a request (release, base path, page path, encodings), or None."""
         path = environ.get("PATH_INFO", "")
         if environ.get("REQUEST_METHOD") != "GET" or path not in self.paths:
+            return None
+        if environ.get("QUERY_STRING"):
             return None
         encodings = accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
         if encodings is None:
