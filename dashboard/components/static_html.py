@@ -107,6 +107,7 @@ def to_html(node: object, prefix: str, overrides: dict[str, dict] | None = None)
             kept = {k: v for k, v in props.items() if k != "refresh"}
             return element("a", kept, prefix, to_html(children, prefix, overrides))
         if kind == "Graph":  # empty, as Dash leaves it until plotly.js draws (CSS holds its height)
-            kept = {"id": props.get("id"), "className": f"dash-graph {props.get('className', '')}"}
+            names = " ".join(filter(None, ("dash-graph", props.get("className"))))
+            kept = {"id": props.get("id"), "className": names}
             return element("div", kept, prefix, "")
     raise TypeError(f"no static HTML for {namespace}.{kind}: add it to {__name__}")
