@@ -28,6 +28,7 @@ LEAVES = 27  # complete cubes looked at per primary
 KEEP = 6  # cheapest cubes kept per primary as the optimiser's choices
 HIDDEN_COST = 1e-3  # LP cost of moving a cell that is hidden anyway
 LP_REWARD = 1e5  # LP value of one unit of protection: above any cost, so coverage comes first
+MASS_SCALE = 30.0  # certificate price of a cell: its weight × (1 + count / MASS_SCALE)
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,13 @@ def per_unit(weight: np.ndarray, room: np.ndarray, need: float) -> np.ndarray:
     cell that can carry the whole move costs weight / need a unit, one with less room more
     (the fixed-charge relaxation; a route split over small cells costs what it hides)."""
     return weight / np.clip(room, TOLERANCE, need)
+
+
+def priced(problem: Problem) -> Problem:
+    """Return the problem with certificate prices: weights × (1 + count / MASS_SCALE), so the
+    few certificates kept per primary run through small cells and hide less of the count."""
+    scale = 1.0 + np.maximum(problem.values, 0.0) / MASS_SCALE
+    return replace(problem, weights=problem.weights * scale)
 
 
 def certificate(problem: Problem, cell: int, cells: np.ndarray) -> Certificate:

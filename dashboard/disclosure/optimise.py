@@ -31,6 +31,7 @@ from dashboard.disclosure.certificates import (
     Problem,
     certificates_for,
     lp_certificates,
+    priced,
 )
 from dashboard.disclosure.cubes import Grid
 from dashboard.disclosure.relations import Relations
@@ -250,8 +251,9 @@ def solve(
     grid = grid if grid.usable else None
     choices: list[Certificate] = []
     hopeless = 0
+    prices = priced(problem)
     for cell in np.flatnonzero(targets):
-        found = certificates_for(relations, grid, problem, int(cell))
+        found = certificates_for(relations, grid, prices, int(cell))
         hopeless += not found
         choices += found
     figures: dict[str, object] = {
@@ -262,7 +264,7 @@ def solve(
     }
     hidden, master_figures, chosen = master(problem, choices, fast)
     for _ in range(REROUTE_ROUNDS[fast]):
-        rerouted = replace(problem, forced=hidden)
+        rerouted = replace(prices, forced=hidden)
         choices += [
             c
             for cell in np.flatnonzero(targets)
