@@ -67,7 +67,6 @@ class Certificate:
 
     primary: int
     cells: np.ndarray
-    cost: float
 
 
 def feasible_products(
@@ -229,10 +228,10 @@ def priced(problem: Problem) -> Problem:
     return replace(problem, weights=problem.weights * scale)
 
 
-def certificate(problem: Problem, cell: int, cells: np.ndarray) -> Certificate:
+def certificate(cell: int, cells: np.ndarray) -> Certificate:
     """Return a certificate over the given cells (always including the primary)."""
     support = np.union1d(cells.astype(np.int64), [cell])
-    return Certificate(cell, support, float(problem.cost(support).sum()))
+    return Certificate(cell, support)
 
 
 def routed(problem: Problem, cells: np.ndarray) -> Problem:
@@ -274,7 +273,7 @@ def lp_certificates(
         p3 = np.unique(np.concatenate([np.flatnonzero(m) for m in moves]))
         p1 = direction(relations, routed(problem, p3), cell, "P1")
         if p1 is not None:
-            out.append(certificate(problem, cell, np.union1d(p3, np.flatnonzero(p1))))
+            out.append(certificate(cell, np.union1d(p3, np.flatnonzero(p1))))
     return out
 
 
@@ -287,5 +286,5 @@ def certificates_for(
     product of moves, so often much cheaper); more LP variants where there are no cubes.
     """
     cubes = cubes_for(grid, problem, cell, (True, True)) if grid is not None else []
-    out = [certificate(problem, cell, c.cells) for c in cubes]
+    out = [certificate(cell, c.cells) for c in cubes]
     return out + lp_certificates(relations, problem, cell, variants=grid is None)
