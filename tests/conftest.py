@@ -511,7 +511,7 @@ def wait_until(ready, process, seconds: float = 90) -> None:
 
 
 # The heading of Dash's page (the page's first paint, shown until then, has prefixed ids).
-PAGE_HEADING = "#_pages_content h1"
+PAGE_HEADING = f"#{ROUTER_OUTPUT} h1"
 
 
 def wait_for_charts(dash_duo, timeout: float = 30) -> None:

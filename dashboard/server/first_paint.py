@@ -18,11 +18,11 @@ from flask import request
 from dashboard import ids, registry, urlstate
 from dashboard.components import shell
 from dashboard.components.static_html import to_html
+from dashboard.dash_wire import ROUTER_OUTPUT
 from dashboard.server.reply_keys import page_of_path
 
 CLASS = "first-paint"
 ID_PREFIX = "first-paint-"
-PAGE_CONTENT = "_pages_content"  # Dash's page container: the router fills it with the page
 log = logging.getLogger(__name__)
 
 
@@ -49,7 +49,7 @@ def markup(app: dash.Dash, path: str, args) -> str:
         return ""
     hrefs = shell.followed_hrefs(args.get(urlstate.RELEASE, ""))
     overrides = {link_id: {"href": href} for link_id, href in hrefs.items()}
-    overrides[PAGE_CONTENT] = {"children": layout}
+    overrides[ROUTER_OUTPUT] = {"children": layout}
     current = current_nav(path)
     if current:
         overrides[current]["aria-current"] = "page"
