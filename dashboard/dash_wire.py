@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 ROUTER_OUTPUT = "_pages_content"  # Dash pages' router writes each page into this component
+TEXT_TABLE = (
+    "TextTable"  # dashboard/components/table.py: a table's text is in its rows, not children
+)
 
 
 def output_ids(output: str) -> list[tuple[str, str]]:
@@ -50,4 +53,25 @@ def walk(node) -> Iterator[dict]:
             yield from walk(child)
     elif isinstance(node, dict) and "props" in node:
         yield node
+        if node.get("type") == TEXT_TABLE:
+            yield from table_texts(node["props"])
         yield from walk(node["props"].get("children"))
+
+
+def table_texts(props: dict) -> Iterator[dict]:
+    """Yield the component dicts of a TextTable's markup: caption, headers, cells and links."""
+    yield node_of("Caption", props["caption"])
+    for column in props["columns"]:
+        yield node_of("Th", column["label"])
+    for row in props["rows"]:
+        for i, cell in enumerate(row):
+            link = isinstance(cell, dict)
+            yield node_of("Th" if i == 0 else "Td", None if link else cell)
+            if link:
+                yield node_of("Link", cell["text"], href=cell["href"])
+
+
+def node_of(kind: str, children: object, **props: object) -> dict:
+    """Return the layout JSON of an html component (dcc for a Link)."""
+    namespace = "dash_core_components" if kind == "Link" else "dash_html_components"
+    return {"type": kind, "namespace": namespace, "props": {"children": children, **props}}

@@ -13,7 +13,7 @@ from conftest import GEOJSON, UNBOUNDED, DashClient, controls, page_calls
 from release_history import EARLIER_SFYS, METHOD_NOTE, build_history
 
 from dashboard import domain, ids, urlstate
-from dashboard.dash_wire import ROUTER_OUTPUT, callback_body, walk
+from dashboard.dash_wire import ROUTER_OUTPUT, TEXT_TABLE, callback_body, walk
 from dashboard.data import changes as changes_data
 from dashboard.server.guard import CallbackRequest
 from dashboard.server.reply_keys import reply_key
@@ -299,7 +299,7 @@ def test_what_changed_counts_the_changes_table(client, kept):
     assert f"/?release={kept['earlier']}" in hrefs(layout)  # the release it follows, pinned
     by_measure = changes_data.counted(rel.changes, ("measure",))
     assert int(by_measure["all"].sum()) == table.height
-    tables = [n for n in walk(layout) if n["type"] == "Table"]
+    tables = [n for n in walk(layout) if n["type"] == TEXT_TABLE]
     captions = [text_of(t) for t in tables]
     assert any("by period and area level" in c for c in captions)
     for row in by_measure.iter_rows(named=True):  # one row per measure, counts by kind

@@ -1,8 +1,9 @@
 """A Dash layout as static HTML, the markup React makes of it, for the page's first paint.
 
 Only what the site's layouts use is known: Dash's html components, dcc.Link (an anchor),
-dcc.Graph (its empty frame, holding its height) and the data-only dcc.Location and dcc.Store
-(nothing). Another component raises, so a new one is added here before any page uses it.
+dcc.Graph (its empty frame, holding its height), the data-only dcc.Location and dcc.Store
+(nothing), and the site's TextTable (its markup). Another component raises, so a new one is
+added here before any page uses it.
 Every id, and every attribute naming one, gets a prefix: the page Dash renders next to the
 first paint keeps its ids unique.
 """
@@ -12,6 +13,8 @@ from __future__ import annotations
 from html import escape
 
 from dash.development.base_component import Component
+
+from dashboard.components.table import TextTable
 
 ATTRIBUTES = {
     "className": "class",
@@ -98,6 +101,8 @@ def to_html(node: object, prefix: str, overrides: dict[str, dict] | None = None)
     props = props | overrides.get(props.get("id"), {})
     kind, namespace = node._type, node._namespace
     children = props.get("children")
+    if isinstance(node, TextTable):
+        return to_html(node.markup(), prefix, overrides)
     if namespace == "dash_html_components":
         return element(kind.lower(), props, prefix, to_html(children, prefix, overrides))
     if namespace == "dash_core_components":

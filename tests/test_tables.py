@@ -1,0 +1,58 @@
+"""The site's tables: text tables are one Dash component; the layout JSON still reads as a table."""
+
+from __future__ import annotations
+
+import pytest
+from dash import html
+
+from dashboard.components.static_html import to_html
+from dashboard.components.table import TextTable, data_table
+from dashboard.dash_wire import walk
+
+COLUMNS = (("County", False), ("Reports", True))
+ROWS = [({"text": "Alameda", "href": "/county/alameda"}, "287"), ("Butte", "Suppressed")]
+
+
+def test_a_table_of_text_and_links_is_one_component():
+    table = data_table("Reports by county", COLUMNS, ROWS)
+    assert isinstance(table, TextTable)
+    assert table.to_plotly_json()["props"]["rows"][1] == ["Butte", "Suppressed"]
+
+
+def test_a_table_with_markup_in_a_cell_is_built_from_html_components():
+    table = data_table("Files", COLUMNS, [("a.csv", html.Code("1f2e…"))])
+    assert not isinstance(table, TextTable)
+    assert "<code>1f2e…</code>" in to_html(table, "p-")
+
+
+def test_a_row_of_the_wrong_width_is_refused():
+    with pytest.raises(ValueError, match="a row of 1 cells, 2 columns"):
+        data_table("Reports by county", COLUMNS, [("Alameda",)])
+
+
+def test_the_static_markup_is_the_table_the_script_draws():
+    markup = to_html(data_table("Reports by county", COLUMNS, ROWS), "p-")
+    assert markup.startswith('<div class="table-scroll" role="region" tabindex="0"')
+    assert "<caption>Reports by county</caption>" in markup
+    assert '<th class="num" scope="col">Reports</th>' in markup
+    assert '<th scope="row"><a href="/county/alameda">Alameda</a></th>' in markup
+    assert '<td class="num">Suppressed</td>' in markup
+
+
+def test_the_layout_json_yields_the_tables_text_and_links():
+    layout = html.Div(data_table("Reports by county", COLUMNS, ROWS)).to_plotly_json()
+    nodes = list(walk(_json(layout)))
+    texts = [
+        n["props"].get("children") for n in nodes if isinstance(n["props"].get("children"), str)
+    ]
+    assert {"Reports by county", "County", "Reports", "Butte", "Suppressed"} <= set(texts)
+    assert [n["props"]["href"] for n in nodes if n["type"] == "Link"] == ["/county/alameda"]
+
+
+def _json(node):
+    """Return a layout as the plain JSON a client receives."""
+    import json
+
+    from plotly.utils import PlotlyJSONEncoder
+
+    return json.loads(json.dumps(node, cls=PlotlyJSONEncoder))
