@@ -69,5 +69,6 @@
     );
   }
 
-  window.csec_components = { TextTable: TextTable };
+  var components = (window.csec_components = window.csec_components || {});
+  components.TextTable = TextTable;
 })();

@@ -405,7 +405,7 @@ def controls(layout) -> dict[str, tuple[str, list[str]]]:
             continue
         options = [
             n["props"].get("value", n["props"].get("data-option"))
-            for n in walk(props.get("children"))
+            for n in walk(node)
             if n["type"] in {"Option", "Button"}
         ]
         found[props["id"]] = (props["data-value"], options)

@@ -2,25 +2,61 @@
 
 Each control keeps its current value in its `data-value` prop; assets/controls.js sends a
 change to Dash with `dash_clientside.set_props`, so callbacks take `Input(id, "data-value")`.
+A select is one Dash component (Select, drawn by assets/select.js), its options data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from dash import html
 
 from dashboard import ids
+from dashboard.components.site_component import SiteComponent
+from dashboard.dash_wire import SELECT
 
 Option = tuple[str, str]  # (value, label)
 
 
-def _options(options: Sequence[Option], value: str) -> list:
+class Select(SiteComponent):
+    """A native <select> whose options are data, drawn by assets/select.js (docs/browsers.md)."""
+
+    _type = SELECT
+    _prop_names: ClassVar[list[str]] = ["id", "options"]
+    _valid_wildcard_attributes: ClassVar[list[str]] = ["data-", "aria-"]
+    available_properties: ClassVar[list[str]] = _prop_names
+    available_wildcard_properties: ClassVar[list[str]] = _valid_wildcard_attributes
+
+    def __init__(self, id: str, options: list[dict], **attributes: str) -> None:
+        super().__init__(id=id, options=options, **attributes)
+
+    def markup(self) -> html.Select:
+        """Return the select as Dash's html components: the markup assets/select.js draws."""
+        value = getattr(self, "data-value")
+        children = [
+            html.Optgroup(_options(o["options"], value), label=o["label"])
+            if "options" in o
+            else _options([o], value)[0]
+            for o in self.options
+        ]
+        attributes = {k: v for k, v in self.to_plotly_json()["props"].items() if k != "options"}
+        return html.Select(children=children, **attributes)
+
+
+def _options(options: list[dict], value: str) -> list:
     """Return <option> elements, the current one selected."""
     return [
-        html.Option(label, value=v, selected=True) if v == value else html.Option(label, value=v)
-        for v, label in options
+        html.Option(o["label"], value=o["value"], selected=True)
+        if o["value"] == value
+        else html.Option(o["label"], value=o["value"])
+        for o in options
     ]
+
+
+def _option_data(options: Sequence[Option]) -> list[dict]:
+    """Return (value, label) pairs as the select's option data."""
+    return [{"value": v, "label": label} for v, label in options]
 
 
 def select(
@@ -32,23 +68,17 @@ def select(
 ) -> html.Div:
     """Return a labelled native <select>; options may be grouped as (group label, options)."""
     grouped = bool(options) and isinstance(options[0][1], list | tuple)
-    children = (
-        [html.Optgroup(_options(group, value), label=name) for name, group in options]
+    data = (
+        [{"label": name, "options": _option_data(group)} for name, group in options]
         if grouped
-        else _options(options, value)
+        else _option_data(options)
     )
     extra = {"aria-describedby": f"{control_id}-hint"} if hint else {}
     return html.Div(
         className="control",
         children=[
             html.Label(label, htmlFor=control_id),
-            html.Select(
-                id=control_id,
-                children=children,
-                disable_n_clicks=True,
-                **{"data-control": "select", "data-value": value},
-                **extra,
-            ),
+            Select(control_id, data, **{"data-control": "select", "data-value": value}, **extra),
             html.P(hint, id=f"{control_id}-hint", className="control-hint") if hint else None,
         ],
     )

@@ -2,7 +2,7 @@
 
 Only what the site's layouts use is known: Dash's html components, dcc.Link (an anchor),
 dcc.Graph (its empty frame, holding its height), the data-only dcc.Location and dcc.Store
-(nothing), and the site's TextTable (its markup). Another component raises, so a new one is
+(nothing), and the site's own components (their markup). Another component raises, so a new one is
 added here before any page uses it.
 Every id, and every attribute naming one, gets a prefix: the page Dash renders next to the
 first paint keeps its ids unique.
@@ -14,7 +14,7 @@ from html import escape
 
 from dash.development.base_component import Component
 
-from dashboard.components.table import TextTable
+from dashboard.components.site_component import SiteComponent
 
 ATTRIBUTES = {
     "className": "class",
@@ -101,7 +101,7 @@ def to_html(node: object, prefix: str, overrides: dict[str, dict] | None = None)
     props = props | overrides.get(props.get("id"), {})
     kind, namespace = node._type, node._namespace
     children = props.get("children")
-    if isinstance(node, TextTable):
+    if isinstance(node, SiteComponent):
         return to_html(node.markup(), prefix, overrides)
     if namespace == "dash_html_components":
         return element(kind.lower(), props, prefix, to_html(children, prefix, overrides))

@@ -15,23 +15,19 @@ from typing import ClassVar
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from dashboard.components.site_component import SiteComponent
 from dashboard.dash_wire import TEXT_TABLE
 
 Cell = str | dict | Component  # text, {"text": ..., "href": ...} (a link in the site), markup
 Columns = Sequence[tuple[str, bool]]  # (label, numeric)
 
 
-class TextTable(Component):
+class TextTable(SiteComponent):
     """A table whose cells are text or links in the site, drawn by assets/text_table.js."""
 
-    _namespace = "csec_components"
     _type = TEXT_TABLE
-    _children_props: ClassVar[list[str]] = []
-    _base_nodes: ClassVar[list[str]] = []
     _prop_names: ClassVar[list[str]] = ["caption", "columns", "rows"]
-    _valid_wildcard_attributes: ClassVar[list[str]] = []
     available_properties: ClassVar[list[str]] = _prop_names
-    available_wildcard_properties: ClassVar[list[str]] = []
 
     def __init__(self, caption: str, columns: Columns, rows: Sequence[Sequence[str | dict]]):
         super().__init__(

@@ -1,10 +1,12 @@
-"""The site's tables: text tables are one Dash component; the layout JSON still reads as a table."""
+"""The site's own components (a text table, a select): one Dash component each, whose markup
+the first paint draws and whose text and options the layout JSON still yields."""
 
 from __future__ import annotations
 
 import pytest
 from dash import html
 
+from dashboard.components.controls import Select, select
 from dashboard.components.static_html import to_html
 from dashboard.components.table import TextTable, data_table
 from dashboard.dash_wire import walk
@@ -56,3 +58,37 @@ def _json(node):
     from plotly.utils import PlotlyJSONEncoder
 
     return json.loads(json.dumps(node, cls=PlotlyJSONEncoder))
+
+
+OPTIONS = [
+    ("Rates", [("rate", "Per 100,000")]),
+    ("Counts", [("reports", "Reports"), ("youth", "Youth")]),
+]
+
+
+def test_a_select_is_one_component_with_its_options_as_data():
+    control = select("m", "Measure", OPTIONS, "reports", hint="Choose one")
+    chosen = [c for c in control.children if isinstance(c, Select)]
+    assert len(chosen) == 1 and chosen[0].options[1]["options"][1] == {
+        "value": "youth",
+        "label": "Youth",
+    }
+
+
+def test_the_select_markup_marks_the_current_option():
+    markup = to_html(select("m", "Measure", OPTIONS, "reports", hint="Choose one"), "p-")
+    assert '<optgroup label="Counts">' in markup
+    assert '<option selected value="reports">Reports</option>' in markup
+    assert '<option value="youth">Youth</option>' in markup
+    assert 'id="p-m"' in markup and 'aria-describedby="p-m-hint"' in markup
+    assert 'data-control="select"' in markup and 'data-value="reports"' in markup
+
+
+def test_the_layout_json_yields_the_selects_options():
+    layout = _json(select("m", "Measure", OPTIONS, "youth").to_plotly_json())
+    options = [n["props"] for n in walk(layout) if n["type"] == "Option"]
+    assert [o["value"] for o in options] == ["rate", "reports", "youth"]
+    assert [n["props"]["label"] for n in walk(layout) if n["type"] == "Optgroup"] == [
+        "Rates",
+        "Counts",
+    ]
