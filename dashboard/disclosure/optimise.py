@@ -8,6 +8,9 @@
    It is solved to optimality unless a time limit stops it at the best pattern found.
 4. Rule 8: the audit bounds every hidden cell; one that is computable exactly is published
    (the attacker knows it anyway), and the audit runs again.
+5. Publish-back (publish_back.py): hidden complements the union of certificates does not need
+   are published again, dearest first; the audit proves the result or the pattern of step 4
+   stands.
 A valid lower bound on any protecting pattern's loss (line rows and single-relation capacity
 cuts, LP relaxation) measures how far the pattern can be from the true optimum.
 See docs/disclosure-control.md.
@@ -34,6 +37,7 @@ from dashboard.disclosure.certificates import (
     priced,
 )
 from dashboard.disclosure.cubes import Grid
+from dashboard.disclosure.publish_back import publish_back
 from dashboard.disclosure.relations import Relations
 from dashboard.disclosure.weights import cell_weights
 
@@ -45,6 +49,7 @@ MIP_GAP = 1e-3
 NODES = {False: 5_000, True: 200}
 SECONDS = {False: 600.0, True: 60.0}
 REROUTE_ROUNDS = {False: 1, True: 0}  # LP certificates again, routed through what was hidden
+PUBLISH_BACK_TRIES = {False: 120, True: 0}  # complements tried with LPs (dearest first)
 
 
 @dataclass
@@ -282,6 +287,17 @@ def solve(
             break
         for failure in pinned:
             hidden[failure["cell_index"]] = False
+    if report.passed and PUBLISH_BACK_TRIES[fast]:
+        back, back_figures = publish_back(
+            relations, problem, hidden, chosen, PUBLISH_BACK_TRIES[fast]
+        )
+        figures.update(back_figures)
+        if back.any():
+            trial = statuses(cells, index, problem, hidden & ~back)
+            trial_report = audit(trial, relations)
+            figures["publish-back audit passed"] = trial_report.passed
+            if trial_report.passed:
+                hidden, suppressed, report = hidden & ~back, trial, trial_report
     weights = np.floor(problem.weights)
     figures.update(
         {
