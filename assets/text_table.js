@@ -1,6 +1,6 @@
 /* The data tables (dashboard/components/table.py, TextTable): one Dash component draws a
    whole table from its rows. Dash wraps every component it renders and re-checks each on every
-   store change, so a table of Dash cells (a page held 270 of them) cost most of a page's start-up;
+   store change, so a table of Dash cells (the county page held 272) cost most of a page's start-up;
    this is the same markup from one component. A cell is text, or {text, href}: a link inside the
    site, followed the way dcc.Link follows it (the page changes without a reload). */
 (function () {

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 ROUTER_OUTPUT = "_pages_content"  # Dash pages' router writes each page into this component
-COMPONENTS = "csec_components"  # the site's own Dash components (assets/text_table.js, select.js)
-TEXT_TABLE = "TextTable"  # dashboard/components/table.py: its text is in its rows, not children
-SELECT = "Select"  # dashboard/components/controls.py: its options are data, not children
+COMPONENTS = "csec_components"  # the site's own components (site_component.py); walk reads
+# their markup: a table's text is in its rows, a select's options are data, not children
+TEXT_TABLE = "TextTable"  # dashboard/components/table.py, assets/text_table.js
+SELECT = "Select"  # dashboard/components/controls.py, assets/select.js
 
 
 def output_ids(output: str) -> list[tuple[str, str]]:
@@ -53,37 +54,8 @@ def walk(node) -> Iterator[dict]:
             yield from walk(child)
     elif isinstance(node, dict) and "props" in node:
         yield node
-        if node.get("namespace") == COMPONENTS and node.get("type") == TEXT_TABLE:
-            yield from table_texts(node["props"])
-        if node.get("namespace") == COMPONENTS and node.get("type") == SELECT:
-            yield from select_options(node["props"]["options"])
+        if node.get("namespace") == COMPONENTS:
+            from dashboard.components.site_component import markup_json  # (it imports this)
+
+            yield from walk(markup_json(node))
         yield from walk(node["props"].get("children"))
-
-
-def table_texts(props: dict) -> Iterator[dict]:
-    """Yield the component dicts of a TextTable's markup: caption, headers, cells and links."""
-    yield node_of("Caption", props["caption"])
-    for column in props["columns"]:
-        yield node_of("Th", column["label"])
-    for row in props["rows"]:
-        for i, cell in enumerate(row):
-            link = isinstance(cell, dict)
-            yield node_of("Th" if i == 0 else "Td", None if link else cell)
-            if link:
-                yield node_of("Link", cell["text"], href=cell["href"])
-
-
-def select_options(options: list[dict]) -> Iterator[dict]:
-    """Yield the component dicts of a Select's options (and option groups)."""
-    for option in options:
-        if "options" in option:
-            yield node_of("Optgroup", None, label=option["label"])
-            yield from select_options(option["options"])
-        else:
-            yield node_of("Option", option["label"], value=option["value"])
-
-
-def node_of(kind: str, children: object, **props: object) -> dict:
-    """Return the layout JSON of an html component (dcc for a Link)."""
-    namespace = "dash_core_components" if kind == "Link" else "dash_html_components"
-    return {"type": kind, "namespace": namespace, "props": {"children": children, **props}}

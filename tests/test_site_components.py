@@ -1,5 +1,4 @@
-"""The site's own components (a text table, a select): one Dash component each, whose markup
-the first paint draws and whose text and options the layout JSON still yields."""
+"""The site's own components (a text table, a select): one Dash component each, read as markup."""
 
 from __future__ import annotations
 
@@ -27,6 +26,12 @@ def test_a_table_with_markup_in_a_cell_is_built_from_html_components():
     assert "<code>1f2e…</code>" in to_html(table, "p-")
 
 
+def test_a_link_out_of_the_site_is_refused():
+    for href in ("javascript:alert(1)", "//example.org/", "https://example.org/"):
+        with pytest.raises(ValueError, match="is not a link in the site"):
+            data_table("Reports by county", COLUMNS, [({"text": "Alameda", "href": href}, "287")])
+
+
 def test_a_row_of_the_wrong_width_is_refused():
     with pytest.raises(ValueError, match="a row of 1 cells, 2 columns"):
         data_table("Reports by county", COLUMNS, [("Alameda",)])
@@ -49,6 +54,8 @@ def test_the_layout_json_yields_the_tables_text_and_links():
     ]
     assert {"Reports by county", "County", "Reports", "Butte", "Suppressed"} <= set(texts)
     assert [n["props"]["href"] for n in nodes if n["type"] == "Link"] == ["/county/alameda"]
+    numeric = [n["props"]["children"] for n in nodes if n["props"].get("className") == "num"]
+    assert numeric == ["Reports", "287", "Suppressed"]  # the cells as marked up, classes and all
 
 
 def _json(node):

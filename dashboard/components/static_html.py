@@ -97,12 +97,12 @@ def to_html(node: object, prefix: str, overrides: dict[str, dict] | None = None)
         return "".join(to_html(child, prefix, overrides) for child in node)
     if not isinstance(node, Component):
         raise TypeError(f"cannot render {type(node).__name__} as HTML")
+    if isinstance(node, SiteComponent):
+        return to_html(node.markup(), prefix, overrides)
     props = node.to_plotly_json()["props"]
     props = props | overrides.get(props.get("id"), {})
     kind, namespace = node._type, node._namespace
     children = props.get("children")
-    if isinstance(node, SiteComponent):
-        return to_html(node.markup(), prefix, overrides)
     if namespace == "dash_html_components":
         return element(kind.lower(), props, prefix, to_html(children, prefix, overrides))
     if namespace == "dash_core_components":

@@ -30,6 +30,9 @@ class TextTable(SiteComponent):
     available_properties: ClassVar[list[str]] = _prop_names
 
     def __init__(self, caption: str, columns: Columns, rows: Sequence[Sequence[str | dict]]):
+        for cell in (c for row in rows for c in row if isinstance(c, dict)):
+            if not cell["href"].startswith("/") or cell["href"].startswith("//"):
+                raise ValueError(f"table {caption!r}: {cell['href']!r} is not a link in the site")
         super().__init__(
             caption=caption,
             columns=[{"label": label, "numeric": numeric} for label, numeric in columns],
