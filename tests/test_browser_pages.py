@@ -338,3 +338,17 @@ def test_without_javascript_the_first_paint_is_the_page(duo):
     assert not duo.driver.find_element(By.ID, "react-entry-point").is_displayed()
     tables = duo.driver.find_elements(By.CSS_SELECTOR, ".first-paint details table")
     assert tables and all(t.get_attribute("textContent").strip() for t in tables)
+
+
+def test_a_link_in_a_table_changes_the_page_without_a_reload(duo):
+    _open(duo, "/map")
+    details = duo.driver.find_element(By.CSS_SELECTOR, "#react-entry-point details.table-alt")
+    details.find_element(By.TAG_NAME, "summary").click()
+    link = details.find_element(By.CSS_SELECTOR, "table th[scope='row'] a")
+    name = link.text
+    duo.driver.execute_script("window.csecSamePage = true;")
+    link.click()
+    WebDriverWait(duo.driver, 15).until(lambda d: "/county/" in d.current_url)
+    duo.wait_for_contains_text(PAGE_HEADING, name)
+    assert duo.driver.execute_script("return window.csecSamePage === true")  # no reload
+    assert duo.get_logs() == []
