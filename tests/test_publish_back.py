@@ -5,11 +5,14 @@ Each verdict is checked against the audit, which decides independently.
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import polars as pl
 from linked_tables import YEARS, line_table
 from test_suppress import counties_frame, funnel_universe
 
+from dashboard.disclosure import optimise
 from dashboard.disclosure.audit import audit
 from dashboard.disclosure.optimise import problem_of, statuses
 from dashboard.disclosure.publish_back import publish_back
@@ -37,10 +40,8 @@ def passes(cells: pl.DataFrame, relations, hidden: np.ndarray) -> bool:
 
 
 def test_a_redundant_complement_is_published_back():
-    """t = a + b + c + d with a = 5: hiding b alone beside a protects it, so c is published.
-
-    The dearer complement (30) goes first; b (20) is then needed (a would be t minus the rest).
-    """
+    """t = a + b + c + d with a = 5: hiding b alone beside a protects it, so c is published."""
+    # the dearer complement (30) goes first; b (20) is then needed (a would be t minus the rest)
     values = {"t": 95, "a": 5, "b": 20, "c": 30, "d": 40}
     cells, relations = line_table(values, [("t", ["a", "b", "c", "d"])])
     problem, _, _ = problem_of(cells, relations)
@@ -67,8 +68,8 @@ def test_a_needed_complement_stays_hidden():
 
 
 def test_publish_back_leaves_nothing_redundant_and_the_audit_passes():
-    """From hiding every count of a funnel table: the result passes the audit, and publishing
-    a complement still hidden (every eighth, for time) fails it."""
+    """From every count of a funnel table hidden: the result passes, and sampled complements are needed."""
+    # publishing a complement still hidden (every eighth, for time) fails the audit
     counties = counties_frame({"06001": ("r1", "p1"), "06003": ("r1", "p1"), "06005": ("r1", "p1")})
     leaves = {
         ("06001", YEARS[0]): (3, 5, 0, 2, 1),
@@ -94,3 +95,31 @@ def test_publish_back_leaves_nothing_redundant_and_the_audit_passes():
         alone[cell] = False
         assert not passes(cells, relations, alone), relations.cell_key(int(cell))
     assert kept[problem.primary].all()
+
+
+def test_a_pattern_the_audit_fails_is_not_published_back(monkeypatch, caplog):
+    """If the audit fails the published-back pattern, the earlier pattern, its audit and 0 stand."""
+    values = {"t": 95, "a": 5, "b": 20, "c": 30, "d": 40}
+    cells, relations = line_table(values, [("t", ["a", "b", "c", "d"])])
+
+    def nothing(relations, problem, hidden, chosen, tries):
+        return np.zeros_like(hidden), {}
+
+    def every_complement(relations, problem, hidden, chosen, tries):
+        back = hidden & ~problem.primary  # leaves a alone in its line: computable
+        weight = float(np.floor(problem.weights[back]).sum())
+        return back, {"published back": int(back.sum()), "publish-back weight": weight}
+
+    monkeypatch.setattr(optimise, "publish_back", nothing)
+    earlier = optimise.optimise(cells, relations)
+    assert earlier.report.passed
+    assert (earlier.cells["status"] == "suppressed").sum() >= 2
+    monkeypatch.setattr(optimise, "publish_back", every_complement)
+    with caplog.at_level(logging.WARNING, logger=optimise.__name__):
+        outcome = optimise.optimise(cells, relations)
+    assert outcome.report.passed
+    assert outcome.cells["status"].to_list() == earlier.cells["status"].to_list()
+    assert outcome.figures["published back"] == 0
+    assert outcome.figures["publish-back weight"] == 0.0
+    assert outcome.figures["publish-back audit passed"] is False
+    assert "earlier one stands" in caplog.text

@@ -32,7 +32,13 @@ AUDIT_HINT = (
 
 
 CHANGELOG = Path("docs/method-changes.md")
-PUBLIC_FIGURES = ("certificate seconds", "master seconds", "master status", "audit rounds")
+PUBLIC_FIGURES = (
+    "certificate seconds",
+    "master seconds",
+    "master status",
+    "audit rounds",
+    "publish-back audit passed",
+)
 
 
 class BuildError(RuntimeError):

@@ -25,6 +25,9 @@ SAFE_MAX = domain.SMALL_MAX + 1  # P1: a primary must be able to reach 11
 MIN_WIDTH = 2  # P3: max_B - min_B >= 2
 TOLERANCE = 1e-6
 MILP_SECONDS = 30.0  # one integer attacker problem; a timeout counts as not proven
+P1, P3, UNPINNED = "P1", "P3", "unpinned"  # the checks: P1, P3, rule 8 (nothing computable)
+CHECK_MODEL = {P1: "A", P3: "B", UNPINNED: "A"}
+CHECK_NEED = {P1: float(SAFE_MAX), P3: float(MIN_WIDTH), UNPINNED: 1.0}
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,16 @@ from scipy.optimize import OptimizeResult
 
 from dashboard import domain, reference
 from dashboard.disclosure import attacker
-from dashboard.disclosure.attacker import MIN_WIDTH, SAFE_MAX, TOLERANCE, System
+from dashboard.disclosure.attacker import (
+    CHECK_MODEL,
+    CHECK_NEED,
+    P1,
+    P3,
+    SAFE_MAX,
+    TOLERANCE,
+    UNPINNED,
+    System,
+)
 from dashboard.disclosure.checks import (
     cell_arrays,
     cell_failure,
@@ -37,9 +46,7 @@ from dashboard.disclosure.weights import WEIGHT, tier_names
 
 SPREAD_MIN_SETTLED = 3  # a shared LP costs about as much as two or three per-cell LPs
 SPREAD_MIN_SHARE = 0.05
-P1, P3, UNPINNED, INFEASIBLE = "P1", "P3", "unpinned", "infeasible"
-CHECK_MODEL = {P1: "A", P3: "B", UNPINNED: "A"}
-CHECK_NEED = {P1: float(SAFE_MAX), P3: float(MIN_WIDTH), UNPINNED: 1.0}
+INFEASIBLE = "infeasible"
 FAILURE_LIMIT = 200  # a failed audit stops proving here: the verdict is known
 DETAILED = 50  # failures given exact intervals (two LPs each)
 

@@ -18,6 +18,7 @@ See docs/disclosure-control.md.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field, replace
 
@@ -50,6 +51,8 @@ NODES = {False: 5_000, True: 200}
 SECONDS = {False: 600.0, True: 60.0}
 REROUTE_ROUNDS = {False: 1, True: 0}  # LP certificates again, routed through what was hidden
 PUBLISH_BACK_TRIES = {False: 120, True: 0}  # complements tried with LPs (dearest first)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -298,6 +301,11 @@ def solve(
             figures["publish-back audit passed"] = trial_report.passed
             if trial_report.passed:
                 hidden, suppressed, report = hidden & ~back, trial, trial_report
+            else:
+                figures.update({"published back": 0, "publish-back weight": 0.0})
+                log.warning(
+                    "publish-back: the new pattern failed the audit; the earlier one stands"
+                )
     weights = np.floor(problem.weights)
     figures.update(
         {

@@ -27,14 +27,20 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from dashboard.disclosure import attacker
-from dashboard.disclosure.attacker import MIN_WIDTH, SAFE_MAX, System
+from dashboard.disclosure.attacker import (
+    CHECK_MODEL,
+    CHECK_NEED,
+    MILP_SECONDS,
+    P1,
+    P3,
+    SAFE_MAX,
+    UNPINNED,
+    System,
+)
 from dashboard.disclosure.certificates import Certificate, Problem
 from dashboard.disclosure.relations import Relations
 
-MILP_NODES = 1_000  # one integer witness; no point found keeps the candidate hidden
-MILP_SECONDS = 30.0  # a safety net only (the node limit keeps a run repeatable)
-P1, P3, UNPINNED = "P1", "P3", "unpinned"
-NEED = {P3: float(MIN_WIDTH), UNPINNED: 1.0}
+MILP_NODES = 1_000  # per integer witness (repeatable); none found keeps the candidate hidden
 SPREAD_MIN = 6  # open checks from which shared LPs are tried first
 HOPS = (2, 4)  # a witness is looked for near its cell first (most move a small cycle)
 
@@ -51,8 +57,8 @@ class Part:
     adjacency: sparse.csr_array | None = None  # cells sharing a relation
 
     def around(self, target: int) -> list[np.ndarray]:
-        """Return the scopes a witness of `target` is looked for in: cells within 2, then 4
-        relations of it, then every cell."""
+        """Return the scopes a witness of `target` is looked for in (see HOPS), then every cell."""
+        # cells within 2, then 4 relations of the target, then every cell
         if self.adjacency is None:
             links = abs(self.system.matrix)
             self.adjacency = ((links.T @ links) > 0).astype(float).tocsr()
@@ -75,8 +81,8 @@ class Part:
             self.points[model] = rows[rows[:, cell] == self.truth[cell]]
 
     def leaves_one_alone(self, candidate: int) -> bool:
-        """Return whether publishing `candidate` leaves a relation with one hidden cell (it
-        would be computable: rule 8), a rejection needing no LP."""
+        """Return whether publishing `candidate` leaves a relation with one hidden cell (rule 8)."""
+        # that cell would be computable: a rejection needing no LP
         rows = self.system.matrix[:, [candidate]].tocoo().row
         still = (~self.published).astype(float)
         still[candidate] = 0.0
@@ -98,16 +104,16 @@ class Part:
         if candidate is not None:
             hidden[candidate] = False
         out = [(P1, int(i)) for i in np.flatnonzero(self.primary & (high_a < SAFE_MAX))]
-        out += [(P3, int(i)) for i in np.flatnonzero(self.primary & (width_b < NEED[P3]))]
-        pinned = hidden & ~self.primary & (width_a < NEED[UNPINNED])
+        out += [(P3, int(i)) for i in np.flatnonzero(self.primary & (width_b < CHECK_NEED[P3]))]
+        pinned = hidden & ~self.primary & (width_a < CHECK_NEED[UNPINNED])
         return out + [(UNPINNED, int(i)) for i in np.flatnonzero(pinned)]
 
     def prove(
         self, check: str, target: int, free: np.ndarray, candidate: int | None, near: bool = True
     ) -> bool:
-        """Find points (moving only `free` cells) until `check` holds for `target`, counting
-        only the points that stay points with `candidate` (if any) published."""
-        model = "B" if check == P3 else "A"
+        """Find points moving only `free` cells until `check` holds for `target`, or fail."""
+        # only the points that stay points with `candidate` (if any) published count
+        model = CHECK_MODEL[check]
         while True:
             rows = [self.valid("B", candidate), self.valid(model, candidate)]
             values = np.concatenate(rows)[:, target]
@@ -117,13 +123,13 @@ class Part:
                 wanted = [(float(SAFE_MAX), np.inf)]
             else:
                 low, high = values.min(), values.max()
-                if high - low >= NEED[check]:
+                if high - low >= CHECK_NEED[check]:
                     return True
                 wanted = list(
                     dict.fromkeys(
                         [
-                            (low + NEED[check], np.inf),
-                            (-np.inf, high - NEED[check]),
+                            (low + CHECK_NEED[check], np.inf),
+                            (-np.inf, high - CHECK_NEED[check]),
                             (high + 1.0, np.inf),  # one step each way also makes a width of 2
                             (-np.inf, low - 1.0),
                         ]
@@ -143,13 +149,9 @@ class Part:
             self.add(model, point)
 
     def spread(self, opened: list[tuple[str, int]], free: np.ndarray) -> None:
-        """Look for shared points first, as the audit does: one LP per check and direction moves
-        every open target as far as its check needs (kept if integral)."""
+        """Look for shared points first, as the audit does (kept if integral)."""
+        # one LP per check and direction moves every open target as far as its check needs
         cols = np.flatnonzero(free)
-        matrix = self.system.matrix[:, cols]
-        rows = np.flatnonzero(abs(matrix) @ np.ones(cols.size) > 0)
-        matrix = matrix[rows].tocsr()
-        truth = self.truth[cols]
         position = np.full(self.truth.size, -1)
         position[cols] = np.arange(cols.size)
         for check in (P1, P3, UNPINNED):
@@ -157,13 +159,9 @@ class Part:
             targets = targets[targets >= 0]
             if not targets.size:
                 continue
-            model = "B" if check == P3 else "A"
-            if model == "B":
-                bounds = attacker.model_b_bounds(self.primary[cols])
-            else:
-                bounds = attacker.model_a_bounds(cols.size)
+            _, rows, matrix, truth, bounds = self.restricted(free, CHECK_MODEL[check])
             m, k = cols.size, targets.size
-            cap = float(SAFE_MAX) if check == P1 else NEED[check]
+            cap = CHECK_NEED[check]
             for sign in (1.0,) if check == P1 else (1.0, -1.0):
                 base = np.zeros(k) if check == P1 else truth[targets]
                 select = sparse.csr_array(
@@ -183,23 +181,26 @@ class Part:
                 if result.status == 0 and attacker.integral(result.x[:m]):
                     point = self.truth.copy()
                     point[cols] = np.round(result.x[:m])
-                    self.add(model, point)
+                    self.add(CHECK_MODEL[check], point)
 
-    def nearest(self, model: str, free: np.ndarray, target: int, low: float, high: float):
-        """Return the integral point of `model` nearest the truth (moving only `free` cells,
-        L1) with the target in [low, high], or None."""
+    def restricted(self, free: np.ndarray, model: str):
+        """Return the `free` cells, the rows touching them, those rows over them, truth, bounds."""
         cols = np.flatnonzero(free)
-        where = np.flatnonzero(cols == target)
-        if not where.size:
-            return None
         matrix = self.system.matrix[:, cols]
         rows = np.flatnonzero(abs(matrix) @ np.ones(cols.size) > 0)
-        matrix = matrix[rows].tocsr()
-        truth = self.truth[cols]
         if model == "B":
             bounds = attacker.model_b_bounds(self.primary[cols])
         else:
             bounds = attacker.model_a_bounds(cols.size)
+        return cols, rows, matrix[rows].tocsr(), self.truth[cols], bounds
+
+    def nearest(self, model: str, free: np.ndarray, target: int, low: float, high: float):
+        """Return the integral point of `model` nearest the truth with the target in range, or None."""
+        # nearest in L1, moving only `free` cells, the target in [low, high]
+        if not free[target]:
+            return None
+        cols, rows, matrix, truth, bounds = self.restricted(free, model)
+        where = np.flatnonzero(cols == target)
         bounds[where[0]] = [max(bounds[where[0], 0], low), min(bounds[where[0], 1], high)]
         if bounds[where[0], 0] > bounds[where[0], 1]:
             return None
@@ -257,11 +258,9 @@ def publish_back(
     chosen: list[Certificate],
     tries: int,
 ) -> tuple[np.ndarray, dict[str, object]]:
-    """Return the hidden complements that can be published (dearest first) and run figures.
-
-    `hidden` must already pass the audit; at most `tries` candidates are tried with LPs (a
-    count, not a clock, so a run is repeatable).
-    """
+    """Return the hidden complements that can be published (dearest first) and run figures."""
+    # `hidden` must already pass the audit; at most `tries` candidates are tried with LPs (a
+    # count, not a clock, so a run is repeatable)
     clock = time.perf_counter()
     parts = parts_of(relations, problem, hidden)
     where = {}
