@@ -174,7 +174,8 @@ def run_build(args: argparse.Namespace) -> int:
     table.add_row("total", f"{sum(report.stages.values()):.2f}")
     console.print(table)
     for key, value in report.figures.items():
-        console.print(f"  {key}: {value:,}" if isinstance(value, int) else f"  {key}: {value}")
+        shown = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
+        console.print(f"  {key}: {shown}")
     if report.changes is not None and report.changes.height:
         changes = Table(
             title="What will change (cells)" if args.dry_run else "What changed (cells)"
