@@ -15,7 +15,7 @@ from linked_tables import DISPOSITIONS, LEAVES, YEARS, line_table
 
 from dashboard import domain
 from dashboard.disclosure.audit import audit
-from dashboard.disclosure.optimise import suppress
+from dashboard.disclosure.optimise import bound_rows, problem_of, suppress
 from dashboard.disclosure.relations import (
     KEY,
     Relations,
@@ -387,6 +387,28 @@ def test_suppress_is_deterministic_and_idempotent():
         domain.NOT_OPTED_IN,
     }
     assert first["value"].equals(cells["value"])
+
+
+def test_every_bound_row_holds_for_an_audited_pattern():
+    """The lower bound's rows are valid: a pattern the audit passes satisfies each of them."""
+    counties = counties_frame(
+        {"06001": ("r1", "p1"), "06003": ("r1", "p2"), "06005": ("r2", "p1"), "06007": ("r2", "p2")}
+    )
+    leaves = {(c, y): (45, 22, 13, 30, 9) for c in counties["county_fips"] for y in YEARS}
+    leaves["06001", YEARS[0]] = (3, 5, 0, 2, 1)
+    leaves["06005", YEARS[1]] = (29, 1, 19, 22, 7)
+    cells = funnel_universe(leaves, counties)
+    relations = derive_relations(cells, counties)
+    pattern = assert_protected(cells, relations)
+    problem, index, _ = problem_of(cells, relations)
+    hidden = np.zeros(relations.n_cells)
+    hidden[index] = (pattern["status"] == domain.SUPPRESSED).to_numpy()
+    matrix, rhs = bound_rows(relations, problem)
+    assert matrix.shape[0] > relations.n_relations  # capacity cuts as well as line rows
+    assert (matrix @ hidden >= rhs - 1e-9).all()
+    published = hidden.copy()
+    published[np.flatnonzero(hidden * ~problem.primary)] = 0.0
+    assert not (matrix @ published >= rhs - 1e-9).all()  # primaries alone break some row
 
 
 @pytest.mark.parametrize(

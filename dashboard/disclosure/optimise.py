@@ -181,13 +181,12 @@ def undominated(problem: Problem, choices: list[Certificate]) -> list[Certificat
     return sorted(out, key=lambda c: (c.primary, c.cells.size, c.cells.tolist()))
 
 
-def lower_bound(relations: Relations, problem: Problem) -> float:
-    """Return a lower bound on the weight of any protecting pattern (LP relaxation).
+def bound_rows(relations: Relations, problem: Problem) -> tuple[sparse.csr_array, np.ndarray]:
+    """Return rows `A @ x >= rhs` that every protecting pattern x (1 = hidden) satisfies.
 
-    Rows valid for every protecting pattern: primaries and forced cells hidden; in every
-    relation a hidden non-zero cell is never the only one (rule 8); and, for a primary p in a
-    relation, the other hidden cells can absorb its rise to 11 (a capacity cut: a cell on the
-    same side can fall at most to 1, one on the other side can rise freely).
+    In every relation a hidden non-zero cell is never the only one (rule 8); and, for a primary
+    p in a relation, the other hidden cells can absorb its rise to 11 (a capacity cut: a cell on
+    the same side can fall at most to 1, one on the other side can rise freely).
     """
     movable = problem.movable
     rows, cols, data, rhs = [], [], [], []
@@ -211,13 +210,20 @@ def lower_bound(relations: Relations, problem: Problem) -> float:
                 cols += others.tolist()
                 data += np.minimum(room, need).tolist()
                 rhs.append(need)
-    a_ub = -sparse.csr_array((data, (rows, cols)), shape=(len(rhs), relations.n_cells))
+    matrix = sparse.csr_array((data, (rows, cols)), shape=(len(rhs), relations.n_cells))
+    return matrix, np.array(rhs)
+
+
+def lower_bound(relations: Relations, problem: Problem) -> float:
+    """Return a lower bound on the weight of any protecting pattern: the LP relaxation over
+    `bound_rows`, with primaries and forced cells hidden."""
+    matrix, rhs = bound_rows(relations, problem)
     low = np.where(problem.forced, 1.0, 0.0)
-    high = np.where(movable, 1.0, 0.0)
+    high = np.where(problem.movable, 1.0, 0.0)
     result = linprog(
         problem.weights,
-        A_ub=a_ub,
-        b_ub=-np.array(rhs),
+        A_ub=-matrix,
+        b_ub=-rhs,
         bounds=np.column_stack([low, np.maximum(high, low)]),
         method="highs",
     )
