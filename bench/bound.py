@@ -25,24 +25,35 @@ import time
 import loss
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 from suppress import demo_cells
 
 from dashboard import domain, reference
 from dashboard.build.aggregate import apply_table_design
 from dashboard.disclosure.attacker import (
-    MIN_WIDTH,
-    SAFE_MAX,
+    CHECK_NEED,
+    P1,
+    P3,
     TOLERANCE,
     System,
     attacker_system,
     components,
+    model_a_bounds,
+    model_b_bounds,
+    solve_lp,
 )
 from dashboard.disclosure.certificates import Problem
-from dashboard.disclosure.optimise import bound_rows, problem_of
+from dashboard.disclosure.optimise import (
+    bound_rows,
+    decision_bounds,
+    loss_weights,
+    problem_of,
+)
 from dashboard.disclosure.relations import Relations, derive_relations
 
 TIE_BREAK = 1e-7  # a trace of the rule-7 weights makes the master's pattern unique
+DUAL_ZERO = 1e-9  # a reduced cost smaller than this is numerical noise
+UNBOUNDED = 3  # scipy linprog status: the cell can move without limit (protected)
 
 
 def objective(name: str, relations: Relations, problem: Problem) -> tuple[np.ndarray, dict]:
@@ -59,28 +70,15 @@ def objective(name: str, relations: Relations, problem: Problem) -> tuple[np.nda
         & (values > 10)
     )
     mass = np.where(county, values, 0.0)
-    costs = {"loss": problem.weights, "target": target * 1.0, "mass": mass}[name]
+    costs = {"loss": loss_weights(problem), "target": target * 1.0, "mass": mass}[name]
     return costs + TIE_BREAK * problem.weights, {"target": target, "group": group, "mass": mass}
 
 
 def unit(component: System, position: int, sense: float) -> np.ndarray:
-    """Return the LP cost that moves one hidden cell (sense -1: up, +1: down)."""
+    """Return the LP objective that moves one hidden cell (sense -1: up, +1: down)."""
     cost = np.zeros(component.cells.size)
     cost[position] = sense
     return cost
-
-
-def attack(component: System, cost: np.ndarray, down: np.ndarray, up: np.ndarray):
-    """Return the LP minimising `cost` in deviations from the truth: relations keep (M·d = 0)
-    and each hidden cell stays in [-down, up]."""
-    cells = component.cells
-    return linprog(
-        cost,
-        A_eq=component.matrix,
-        b_eq=np.zeros(component.matrix.shape[0]),
-        bounds=np.column_stack([-down[cells], up[cells]]),
-        method="highs",
-    )
 
 
 def coefficients(
@@ -88,13 +86,12 @@ def coefficients(
     problem: Problem,
     component: System,
     result: OptimizeResult,
-    down: np.ndarray,
-    up: np.ndarray,
+    room: tuple[np.ndarray, np.ndarray],
     need: float,
     cost: np.ndarray,
 ) -> np.ndarray:
-    """Return κ: per cell, how far hiding it could widen the primary's interval (LP duality:
-    the bound's marginals on hidden cells, the reduced costs of published ones), capped at need."""
+    """Return κ per cell from the LP's duals: hidden cells' bound marginals, others' reduced costs."""
+    down, up = room
     reduced = -(relations.matrix[component.relations].T @ result.eqlin.marginals)
     hidden = component.cells
     # stationarity: a hidden cell's reduced cost is its bounds' marginals (scipy's convention)
@@ -103,47 +100,51 @@ def coefficients(
     if gap > 1e-5:
         raise RuntimeError(f"LP duals do not match the expected convention (gap {gap})")
     reduced[hidden] = marginals
-    rises, falls = reduced < -TOLERANCE, reduced > TOLERANCE
+    # a cell free to rise without limit could carry the whole need: any rising dual counts
     with np.errstate(invalid="ignore"):
-        kappa = np.where(rises, np.where(np.isinf(up), need, -reduced * up), 0.0)
-    kappa = kappa + np.where(falls, reduced * down, 0.0)
+        rise = np.where(reduced < -DUAL_ZERO, np.where(np.isinf(up), need, -reduced * up), 0.0)
+    kappa = rise + np.where(reduced > DUAL_ZERO, reduced * down, 0.0)
     kappa[~problem.movable] = 0.0
-    return np.minimum(kappa, need)
+    return kappa
+
+
+def room_of(values: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return how far each cell can fall and rise within a model's bounds (never negative)."""
+    return np.maximum(values - bounds[:, 0], 0.0), np.maximum(bounds[:, 1] - values, 0.0)
 
 
 def separate(
     relations: Relations, problem: Problem, hidden: np.ndarray, witnesses: dict
 ) -> tuple[list[np.ndarray], list[float], int]:
-    """Return a cut for every primary the pattern leaves unprotected (LP attacker), and the
-    number of LPs solved; a primary whose last proof moved only hidden cells needs no LP."""
+    """Return a cut for each primary the pattern leaves open (LP attacker), and the LPs solved."""
     values = problem.values
-    down_a, up_a = np.maximum(values - 1.0, 0.0), np.full(values.size, np.inf)
-    down_b = np.where(problem.primary, values - 1.0, np.maximum(values - SAFE_MAX, 0.0))
-    up_b = np.where(problem.primary, domain.SMALL_MAX - values, np.inf)
+    model = {P1: model_a_bounds(values.size), P3: model_b_bounds(problem.primary)}
     cuts, needs, lps = [], [], 0
     for component in components(attacker_system(relations, values, hidden)):
         for position in np.flatnonzero(problem.primary[component.cells]):
             primary = int(component.cells[position])
-            for check in ("P1", "P3"):
+            for check in (P1, P3):
                 proof = witnesses.get((primary, check))
                 if proof is not None and hidden[proof].all():
-                    continue
-                if check == "P1":
-                    need, bounds, senses = SAFE_MAX - values[primary], (down_a, up_a), (-1.0,)
-                else:
-                    need, bounds, senses = float(MIN_WIDTH), (down_b, up_b), (-1.0, 1.0)
+                    continue  # its last proof moved only cells that are still hidden
+                senses = (-1.0,) if check == P1 else (-1.0, 1.0)
+                # how far the cell must move: to 11 (P1) or across 2 (P3)
+                need = CHECK_NEED[check] - (values[primary] if check == P1 else 0.0)
+                bounds = model[check]
                 costs = [unit(component, position, sense) for sense in senses]
-                results = [attack(component, cost, *bounds) for cost in costs]
+                results = [solve_lp(cost, component, bounds[component.cells]) for cost in costs]
                 lps += len(results)
-                if any(r.status == 3 for r in results):  # unbounded: protected
+                if any(r.status == UNBOUNDED for r in results):
                     continue
-                reach = sum(-r.fun for r in results)
-                if reach >= need - TOLERANCE:
-                    moved = np.any([np.abs(r.x) > TOLERANCE for r in results], axis=0)
+                reached = sum(-r.fun for r in results)  # P1: the maximum; P3: max - min
+                if reached >= CHECK_NEED[check] - TOLERANCE:
+                    truth = values[component.cells]
+                    moved = np.any([np.abs(r.x - truth) > TOLERANCE for r in results], axis=0)
                     witnesses[(primary, check)] = component.cells[moved]
                     continue
+                room = room_of(values, bounds)
                 kappa = sum(
-                    coefficients(relations, problem, component, r, *bounds, need, cost)
+                    coefficients(relations, problem, component, r, room, need, cost)
                     for r, cost in zip(results, costs, strict=True)
                 )
                 cuts.append(np.minimum(kappa, need))
@@ -163,8 +164,7 @@ def main() -> None:
     problem, _, _ = problem_of(cells, relations)
     costs, masks = objective(args.objective, relations, problem)
     base, base_rhs = bound_rows(relations, problem)
-    low = np.where(problem.forced, 1.0, 0.0)
-    high = np.maximum(np.where(problem.movable, 1.0, 0.0), low)
+    low, high = decision_bounds(problem)
     cuts: list[np.ndarray] = []
     needs: list[float] = []
     witnesses: dict = {}
@@ -185,6 +185,8 @@ def main() -> None:
             bounds=Bounds(low, high),
             options={"time_limit": args.seconds, "mip_rel_gap": 1e-4},
         )
+        if result.x is None:
+            raise SystemExit(f"round {round_}: the master found no pattern: {result.message}")
         hidden = result.x.round() > 0.5
         print(
             f"round {round_}: lower bound {result.mip_dual_bound:,.2f} "
@@ -205,7 +207,11 @@ def main() -> None:
             flush=True,
         )
         if not new:
-            print("  the master's pattern protects every primary: its value is the optimum")
+            optimal = result.status == 0
+            print(
+                "  the master's pattern protects every primary (LP attacker)"
+                + (": its value is the optimum" if optimal else "; the master stopped early")
+            )
             break
 
 

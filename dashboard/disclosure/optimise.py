@@ -214,17 +214,25 @@ def bound_rows(relations: Relations, problem: Problem) -> tuple[sparse.csr_array
     return matrix, np.array(rhs)
 
 
-def lower_bound(relations: Relations, problem: Problem) -> float:
-    """Return a lower bound on the weight of any protecting pattern: the LP relaxation over
-    `bound_rows`, with primaries and forced cells hidden."""
-    matrix, rhs = bound_rows(relations, problem)
+def decision_bounds(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
+    """Return each cell's bounds as a hiding decision: 1 if hidden anyway, 0 if it cannot be."""
     low = np.where(problem.forced, 1.0, 0.0)
-    high = np.where(problem.movable, 1.0, 0.0)
+    return low, np.maximum(np.where(problem.movable, 1.0, 0.0), low)
+
+
+def loss_weights(problem: Problem) -> np.ndarray:
+    """Return the weights the reported loss sums (whole numbers: tiers, size and tie-break cut)."""
+    return np.floor(problem.weights)
+
+
+def lower_bound(relations: Relations, problem: Problem) -> float:
+    """Return a lower bound on the loss of any protecting pattern (LP over `bound_rows`)."""
+    matrix, rhs = bound_rows(relations, problem)
     result = linprog(
-        problem.weights,
+        loss_weights(problem),
         A_ub=-matrix,
         b_ub=-rhs,
-        bounds=np.column_stack([low, np.maximum(high, low)]),
+        bounds=np.column_stack(decision_bounds(problem)),
         method="highs",
     )
     return float(result.fun) if result.status == 0 else float("nan")
@@ -312,7 +320,7 @@ def solve(
                 log.warning(
                     "publish-back: the new pattern failed the audit; the earlier one stands"
                 )
-    weights = np.floor(problem.weights)
+    weights = loss_weights(problem)
     figures.update(
         {
             "audit rounds": rounds,
