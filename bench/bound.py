@@ -24,6 +24,7 @@ import time
 
 import loss
 import numpy as np
+import polars as pl
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 from suppress import demo_cells
@@ -58,16 +59,14 @@ UNBOUNDED = 3  # scipy linprog status: the cell can move without limit (protecte
 
 def objective(name: str, relations: Relations, problem: Problem) -> tuple[np.ndarray, dict]:
     """Return the master's costs for one objective, and the masks the report counts."""
-    keys, values = relations.keys, problem.values
-    total = (keys["breakdown"] == domain.TOTAL_BREAKDOWN).to_numpy()
-    county = problem.counted & total & (keys["geo_level"] == "county").to_numpy()
-    target = county & keys["measure"].is_in(loss.TARGET_MEASURES).to_numpy() & (values > 10)
-    group = (
+    values = problem.values
+    large = problem.counted & (values > domain.SMALL_MAX)
+    keys = relations.keys.with_columns(total=pl.col("breakdown") == domain.TOTAL_BREAKDOWN)
+    target = large & keys.select(loss.COUNTY_TARGET & pl.col("total")).to_series().to_numpy()
+    group = large & keys.select(loss.GROUP_HEADLINE & pl.col("total")).to_series().to_numpy()
+    county = (
         problem.counted
-        & total
-        & keys["geo_level"].is_in(["region", "peer_group"]).to_numpy()
-        & keys["measure"].is_in(loss.HEADLINE).to_numpy()
-        & (values > 10)
+        & keys.select((pl.col("geo_level") == "county") & pl.col("total")).to_series().to_numpy()
     )
     mass = np.where(county, values, 0.0)
     costs = {"loss": loss_weights(problem), "target": target * 1.0, "mass": mass}[name]
@@ -115,10 +114,11 @@ def room_of(values: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def separate(
     relations: Relations, problem: Problem, hidden: np.ndarray, witnesses: dict
-) -> tuple[list[np.ndarray], list[float], int]:
+) -> tuple[sparse.csr_array, list[float], int]:
     """Return a cut for each primary the pattern leaves open (LP attacker), and the LPs solved."""
     values = problem.values
     model = {P1: model_a_bounds(values.size), P3: model_b_bounds(problem.primary)}
+    rooms = {check: room_of(values, bounds) for check, bounds in model.items()}
     cuts, needs, lps = [], [], 0
     for component in components(attacker_system(relations, values, hidden)):
         for position in np.flatnonzero(problem.primary[component.cells]):
@@ -142,14 +142,14 @@ def separate(
                     moved = np.any([np.abs(r.x - truth) > TOLERANCE for r in results], axis=0)
                     witnesses[(primary, check)] = component.cells[moved]
                     continue
-                room = room_of(values, bounds)
                 kappa = sum(
-                    coefficients(relations, problem, component, r, room, need, cost)
+                    coefficients(relations, problem, component, r, rooms[check], need, cost)
                     for r, cost in zip(results, costs, strict=True)
                 )
-                cuts.append(np.minimum(kappa, need))
+                cuts.append(sparse.csr_array(np.minimum(kappa, need)[None, :]))
                 needs.append(need)
-    return cuts, needs, lps
+    empty = sparse.csr_array((0, relations.n_cells))
+    return sparse.vstack([empty, *cuts], format="csr"), needs, lps
 
 
 def main() -> None:
@@ -165,8 +165,7 @@ def main() -> None:
     costs, masks = objective(args.objective, relations, problem)
     base, base_rhs = bound_rows(relations, problem)
     low, high = decision_bounds(problem)
-    cuts: list[np.ndarray] = []
-    needs: list[float] = []
+    rows, needs = base, list(base_rhs)
     witnesses: dict = {}
     start = time.perf_counter()
     target, mass = masks["target"], masks["mass"]
@@ -176,11 +175,10 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.2f}"
     )
     for round_ in range(args.rounds):
-        rows = sparse.vstack([base, *([sparse.csr_array(np.array(cuts))] if cuts else [])])
         clock = time.perf_counter()
         result = milp(
             costs,
-            constraints=LinearConstraint(rows.tocsr(), np.r_[base_rhs, needs], np.inf),
+            constraints=LinearConstraint(rows, np.array(needs), np.inf),
             integrality=np.ones(costs.size),
             bounds=Bounds(low, high),
             options={"time_limit": args.seconds, "mip_rel_gap": 1e-4},
@@ -190,7 +188,8 @@ def main() -> None:
         hidden = result.x.round() > 0.5
         print(
             f"round {round_}: lower bound {result.mip_dual_bound:,.2f} "
-            f"(master {time.perf_counter() - clock:.1f} s, {len(cuts)} cuts); its pattern hides "
+            f"(master {time.perf_counter() - clock:.1f} s, {rows.shape[0] - base.shape[0]} cuts); "
+            f"its pattern hides "
             f"{int((hidden & target).sum())} target cells "
             f"({(hidden & target).sum() / target.sum():.1%}), "
             f"{int((hidden & masks['group']).sum())} group headline totals >= 11, "
@@ -199,14 +198,14 @@ def main() -> None:
         )
         clock = time.perf_counter()
         new, new_needs, lps = separate(relations, problem, hidden, witnesses)
-        cuts += new
+        rows = sparse.vstack([rows, new], format="csr")
         needs += new_needs
         print(
-            f"  {lps} attacker LPs, {len(new)} new cuts, {time.perf_counter() - clock:.1f} s; "
+            f"  {lps} attacker LPs, {new.shape[0]} new cuts, {time.perf_counter() - clock:.1f} s; "
             f"{time.perf_counter() - start:.0f} s in all; load average {os.getloadavg()[0]:.2f}",
             flush=True,
         )
-        if not new:
+        if not new_needs:
             optimal = result.status == 0
             print(
                 "  the master's pattern protects every primary (LP attacker)"

@@ -9,9 +9,14 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard import domain
+from dashboard.disclosure.weights import HEADLINE_MEASURES
 
-HEADLINE = ("reports", "screened_in", "substantiated", "youth", "confirmed")
+HEADLINE = HEADLINE_MEASURES
 TARGET_MEASURES = ("reports", "screened_in", "youth")  # county × period, true >= 11: >= 90%
+COUNTY_TARGET = (pl.col("geo_level") == "county") & pl.col("measure").is_in(TARGET_MEASURES)
+GROUP_HEADLINE = pl.col("geo_level").is_in(["region", "peer_group"]) & pl.col("measure").is_in(
+    HEADLINE
+)
 LEVELS = ("state", "region", "peer_group", "county")
 
 
@@ -56,11 +61,7 @@ def figures(cells: pl.DataFrame, window: str = domain.WINDOW) -> dict[str, objec
     out["county reports/screened_in/youth >= 11 published"] = (
         float(target["shown"].mean()) if target.height else 1.0
     )
-    groups = totals.filter(
-        pl.col("geo_level").is_in(["region", "peer_group"])
-        & pl.col("measure").is_in(HEADLINE)
-        & pl.col("large")
-    )
+    groups = totals.filter(GROUP_HEADLINE & pl.col("large"))
     out["group headline >= 11 hidden"] = int((~groups["shown"]).sum())
     state = totals.filter(pl.col("geo_level") == "state")
     out["statewide totals hidden"] = int((~state["shown"]).sum())
@@ -82,6 +83,5 @@ def figures(cells: pl.DataFrame, window: str = domain.WINDOW) -> dict[str, objec
 def hidden_large(cells: pl.DataFrame, window: str = domain.WINDOW) -> pl.DataFrame:
     """Return the county target cells (true >= 11) and group headline totals that are hidden."""
     data = counted(cells).filter(pl.col("breakdown") == domain.TOTAL_BREAKDOWN)
-    county = (pl.col("geo_level") == "county") & pl.col("measure").is_in(TARGET_MEASURES)
-    group = pl.col("geo_level").is_in(["region", "peer_group"]) & pl.col("measure").is_in(HEADLINE)
-    return data.filter((county | group) & pl.col("large") & ~pl.col("shown")).drop("shown", "large")
+    hidden_large = (COUNTY_TARGET | GROUP_HEADLINE) & pl.col("large") & ~pl.col("shown")
+    return data.filter(hidden_large).drop("shown", "large")
