@@ -1,6 +1,7 @@
 """Lower bounds by the capacity-cut loop: how much any protecting pattern of the demo must hide.
 
-Run: .venv/bin/python bench/bound.py [--objective loss|target|mass] [--rounds N] [--seconds S]
+Run: .venv/bin/python bench/bound.py [--objective loss|target|group|mass] [--rounds N] [--seconds S]
+                                     [--max-groups K]
 
 The master problem (HiGHS MILP) chooses hidden cells x (1 = hidden) to minimise the objective
 subject to rows every protecting pattern satisfies (`optimise.bound_rows`) and the cuts found so
@@ -11,7 +12,12 @@ could widen that primary's interval, capped at need. A cut holds for every patte
 protects the primary against the LP attacker, so each round's MILP dual bound is a lower bound
 on the objective of any protecting pattern (the integer attacker and rule 8 only ask more).
 Objectives: `loss` (the rule-7 weights), `target` (county reports / screened_in / youth cells
-with true value >= 11 hidden: the issue's >= 90% target), `mass` (county-level count hidden).
+with true value >= 11 hidden; the target is >= 90% published, `loss.TARGET_MEASURES`), `group`
+(region and peer-group headline totals with true value >= 11 hidden; the target is none),
+`mass` (county-level count hidden). With --max-groups K the master may hide at most K of those
+group totals, so the bound holds for every protecting pattern that hides at most K of them, and
+an infeasible master proves that none does: how the county target and the group totals trade
+against each other.
 The loop stops after --rounds, or when the master's pattern protects every primary (then its
 value is the optimum against the LP attacker).
 """
@@ -55,6 +61,7 @@ from dashboard.disclosure.relations import Relations, derive_relations
 TIE_BREAK = 1e-7  # a trace of the rule-7 weights makes the master's pattern unique
 DUAL_ZERO = 1e-9  # a reduced cost smaller than this is numerical noise
 UNBOUNDED = 3  # scipy linprog status: the cell can move without limit (protected)
+INFEASIBLE = 2  # scipy milp status: no pattern satisfies the rows
 
 
 def objective(name: str, relations: Relations, problem: Problem) -> tuple[np.ndarray, dict]:
@@ -69,7 +76,12 @@ def objective(name: str, relations: Relations, problem: Problem) -> tuple[np.nda
         & keys.select((pl.col("geo_level") == "county") & pl.col("total")).to_series().to_numpy()
     )
     mass = np.where(county, values, 0.0)
-    costs = {"loss": loss_weights(problem), "target": target * 1.0, "mass": mass}[name]
+    costs = {
+        "loss": loss_weights(problem),
+        "target": target * 1.0,
+        "group": group * 1.0,
+        "mass": mass,
+    }[name]
     return costs + TIE_BREAK * problem.weights, {"target": target, "group": group, "mass": mass}
 
 
@@ -155,10 +167,17 @@ def separate(
 def main() -> None:
     """Run the cut loop on the demo universe and print each round's bound."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--objective", choices=("loss", "target", "mass"), default="target")
+    parser.add_argument(
+        "--objective", choices=("loss", "target", "group", "mass"), default="target"
+    )
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=240.0, help="master time limit")
+    parser.add_argument(
+        "--max-groups", type=int, metavar="K", help="hide at most K group headline totals >= 11"
+    )
     args = parser.parse_args()
+    if args.max_groups is not None and args.max_groups < 0:
+        parser.error("--max-groups must be 0 or more")
     cells = apply_table_design(demo_cells())
     relations = derive_relations(cells, reference.load_counties())
     problem, _, _ = problem_of(cells, relations)
@@ -169,20 +188,29 @@ def main() -> None:
     witnesses: dict = {}
     start = time.perf_counter()
     target, mass = masks["target"], masks["mass"]
+    limits = []
+    if args.max_groups is not None:
+        limits.append(LinearConstraint(masks["group"][None, :] * 1.0, 0, args.max_groups))
+    cap_note = "" if args.max_groups is None else f"at most {args.max_groups} group totals hidden; "
     print(
         f"demo: {relations.n_cells} cells, {int(problem.primary.sum())} primaries, "
-        f"{int(target.sum())} county target cells; objective {args.objective}; "
+        f"{int(target.sum())} county target cells; objective {args.objective}; {cap_note}"
         f"load average {os.getloadavg()[0]:.2f}"
     )
     for round_ in range(args.rounds):
         clock = time.perf_counter()
         result = milp(
             costs,
-            constraints=LinearConstraint(rows, np.array(needs), np.inf),
+            constraints=[LinearConstraint(rows, np.array(needs), np.inf), *limits],
             integrality=np.ones(costs.size),
             bounds=Bounds(low, high),
             options={"time_limit": args.seconds, "mip_rel_gap": 1e-4},
         )
+        if result.status == INFEASIBLE:
+            raise SystemExit(
+                f"round {round_}: no pattern protecting against the LP attacker hides at most "
+                f"{args.max_groups} group totals >= 11 (the master is infeasible)"
+            )
         if result.x is None:
             raise SystemExit(f"round {round_}: the master found no pattern: {result.message}")
         hidden = result.x.round() > 0.5

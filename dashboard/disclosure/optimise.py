@@ -46,8 +46,9 @@ COUNT = "count"
 INPUT_STATUSES = (COUNT, domain.PUBLISHED, domain.SUPPRESSED, domain.NOT_OPTED_IN)
 MIP_GAP = 1e-3
 # Node limits make a run repeatable (HiGHS is deterministic for a given limit); the time limit
-# (per master problem; the full build solves two) is a safety net that keeps a large universe
-# within its time budget. Full: the release build; fast: tests and development builds.
+# per master problem keeps a large universe within its time budget: where it binds (the
+# generated 14-year universe) the pattern depends on the machine's speed and load, not its
+# safety. Full: the release build; fast: tests and development builds.
 NODES = {False: 5_000, True: 200}
 SECONDS = {False: 400.0, True: 60.0}
 REROUTE_ROUNDS = {False: 1, True: 0}  # LP certificates again, routed through what was hidden
