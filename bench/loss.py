@@ -11,11 +11,10 @@ import polars as pl
 from dashboard import domain
 from dashboard.disclosure.weights import HEADLINE_MEASURES
 
-HEADLINE = HEADLINE_MEASURES
 TARGET_MEASURES = ("reports", "screened_in", "youth")  # county × period, true >= 11: >= 90%
 COUNTY_TARGET = (pl.col("geo_level") == "county") & pl.col("measure").is_in(TARGET_MEASURES)
 GROUP_HEADLINE = pl.col("geo_level").is_in(["region", "peer_group"]) & pl.col("measure").is_in(
-    HEADLINE
+    HEADLINE_MEASURES
 )
 LEVELS = ("state", "region", "peer_group", "county")
 
@@ -54,10 +53,12 @@ def figures(cells: pl.DataFrame, window: str = domain.WINDOW) -> dict[str, objec
     out["county count hidden"] = mass_hidden(data, "county")
     out["peer-group count hidden"] = mass_hidden(data, "peer_group")
     for level in LEVELS:
-        rows = totals.filter((pl.col("geo_level") == level) & pl.col("measure").is_in(HEADLINE))
+        rows = totals.filter(
+            (pl.col("geo_level") == level) & pl.col("measure").is_in(HEADLINE_MEASURES)
+        )
         out[f"headline {level} published"] = f"{int(rows['shown'].sum())}/{rows.height}"
     county = totals.filter(pl.col("geo_level") == "county")
-    target = county.filter(pl.col("measure").is_in(TARGET_MEASURES) & pl.col("large"))
+    target = totals.filter(COUNTY_TARGET & pl.col("large"))
     out["county reports/screened_in/youth >= 11 published"] = (
         float(target["shown"].mean()) if target.height else 1.0
     )
@@ -83,5 +84,5 @@ def figures(cells: pl.DataFrame, window: str = domain.WINDOW) -> dict[str, objec
 def hidden_large(cells: pl.DataFrame, window: str = domain.WINDOW) -> pl.DataFrame:
     """Return the county target cells (true >= 11) and group headline totals that are hidden."""
     data = counted(cells).filter(pl.col("breakdown") == domain.TOTAL_BREAKDOWN)
-    hidden_large = (COUNTY_TARGET | GROUP_HEADLINE) & pl.col("large") & ~pl.col("shown")
-    return data.filter(hidden_large).drop("shown", "large")
+    wanted = (COUNTY_TARGET | GROUP_HEADLINE) & pl.col("large") & ~pl.col("shown")
+    return data.filter(wanted).drop("shown", "large")
