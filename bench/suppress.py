@@ -14,7 +14,10 @@ count hidden, headline cells published per level, counties with >= 4 published y
 targets of the "publish what is safe" issue with the hidden cells each small cell forces, the
 optimiser's run (certificates, master status and seconds, lower bound and gap) and seconds,
 next to the figures the greedy heuristic gave at commit d57080d (bench/results/, measured with
-the earlier table design: placement and case categories by year at every level).
+the earlier table design: placement and case categories by year at every level). For the demo,
+also the committed release's figures (data/aggregates with the demo's true counts): it is built
+over a kept base release whose fiscal years rule 9 freezes, so it can publish less than the
+fresh universe.
 """
 
 from __future__ import annotations
@@ -31,11 +34,13 @@ import polars as pl
 import releases
 
 from dashboard import domain, reference
+from dashboard import release_format as fmt_release
 from dashboard.build.aggregate import apply_table_design, geography_years, with_window
 from dashboard.disclosure.optimise import optimise
 from dashboard.disclosure.relations import KEY, derive_relations
 
 BASELINE = Path(__file__).parent / "results" / "heuristic-d57080d.json"
+RELEASE_DIR = Path(__file__).parents[1] / "data" / "aggregates"
 SEED = 2024
 FUNNEL_SHARES = {"screened_in": 0.65}
 DISPOSITION_SHARES = (0.24, 0.20, 0.53, 0.03)
@@ -233,13 +238,32 @@ def measure(label: str, cells: pl.DataFrame, window: str, fast: bool) -> dict:
     return figures | {"forcing": hidden_by_forcing(outcome, relations, window)}
 
 
-def side_by_side(name: str, figures: dict, baseline: dict) -> None:
-    """Print the figures next to the heuristic's."""
-    print(f"  {'figure':<52} {'heuristic d57080d':>18} {'optimiser':>12}")
+def committed_figures(cells: pl.DataFrame) -> tuple[str, dict] | None:
+    """Return the committed release's label and loss figures (its statuses, the demo's true
+    counts), or None when it is not a release of the demo's universe."""
+    manifest = json.loads((RELEASE_DIR / fmt_release.MANIFEST).read_text())
+    statuses = pl.read_parquet(RELEASE_DIR / "cells.parquet").select(*KEY, "status")
+    universe = apply_table_design(cells).drop("status")
+    joined = universe.join(statuses, on=KEY, how="inner")
+    if joined.height != universe.height or joined.height != statuses.height:
+        return None
+    built_over = manifest.get("previous_release_id") or "no earlier release"
+    return f"release {manifest['release_id']} (over {built_over})", loss.figures(joined)
+
+
+def side_by_side(
+    name: str, figures: dict, baseline: dict, committed: tuple[str, dict] | None = None
+) -> None:
+    """Print the figures next to the heuristic's (and the committed release's, if given)."""
+    if committed:
+        print(f"  committed: {committed[0]}; rule 9 froze the earlier release's fiscal years")
+    extra = f" {'committed':>12}" if committed else ""
+    print(f"  {'figure':<52} {'heuristic d57080d':>18} {'optimiser':>12}{extra}")
     for key, value in figures.items():
         if key == "forcing":
             continue
-        print(f"  {key:<52} {fmt(baseline.get(key, '-')):>18} {fmt(value):>12}")
+        extra = f" {fmt(committed[1].get(key, '-')):>12}" if committed else ""
+        print(f"  {key:<52} {fmt(baseline.get(key, '-')):>18} {fmt(value):>12}{extra}")
     target = figures["county reports/screened_in/youth >= 11 published"]
     print(f"  gap to 100% of the county target cells: {1 - target:.1%}")
     for line in figures["forcing"]:
@@ -275,7 +299,8 @@ def main() -> None:
         universes += [(f"generated {y}", *generated_cells(y)) for y in (7, 14)]
     for name, cells, window in universes:
         figures = measure(name, cells, window, args.fast)
-        side_by_side(name, figures, baseline.get(name, {}))
+        committed = committed_figures(cells) if name == "demo" else None
+        side_by_side(name, figures, baseline.get(name, {}), committed)
     if not args.demo_only:
         releases.run(fast=args.fast)
 
