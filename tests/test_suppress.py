@@ -15,7 +15,7 @@ from linked_tables import DISPOSITIONS, LEAVES, YEARS, line_table
 
 from dashboard import domain
 from dashboard.disclosure.audit import audit
-from dashboard.disclosure.optimise import bound_rows, problem_of, suppress
+from dashboard.disclosure.optimise import bound_rows, optimise, problem_of, suppress
 from dashboard.disclosure.relations import (
     KEY,
     Relations,
@@ -387,6 +387,21 @@ def test_suppress_is_deterministic_and_idempotent():
         domain.NOT_OPTED_IN,
     }
     assert first["value"].equals(cells["value"])
+
+
+def test_a_cell_an_earlier_release_hid_is_never_published_to_mend_rule_8():
+    """A kept release hid `a`; the new cells pin it (t - b): the optimiser leaves it hidden and
+    the audit fails (the build refuses) rather than publishing a frozen cell."""
+    cells, relations = line_table({"t": 50, "a": 20, "b": 30}, [("t", ["a", "b"])])
+    kept = {"t": domain.PUBLISHED, "a": domain.SUPPRESSED}
+    cells = cells.with_columns(
+        status=pl.col("geo_id").replace_strict(kept, default=pl.col("status"))
+    )
+    outcome = optimise(cells, relations)
+    status = dict(outcome.cells.select("geo_id", "status").iter_rows())
+    assert status == {"t": domain.PUBLISHED, "a": domain.SUPPRESSED, "b": domain.PUBLISHED}
+    assert not outcome.report.passed
+    assert {f["check"] for f in outcome.report.failures} == {"unpinned"}
 
 
 def test_every_bound_row_holds_for_an_audited_pattern():

@@ -7,7 +7,8 @@
    that the total information-loss weight (weights.py) of the union of hidden cells is least.
    It is solved to optimality unless a time limit stops it at the best pattern found.
 4. Rule 8: the audit bounds every hidden cell; one that is computable exactly is published
-   (the attacker knows it anyway), and the audit runs again.
+   (the attacker knows it anyway), and the audit runs again; one an earlier release hid keeps
+   its status, so the audit fails.
 5. Publish-back (publish_back.py): hidden complements the union of certificates does not need
    are published again, dearest first; the audit proves the result or the pattern of step 4
    stands.
@@ -302,7 +303,9 @@ def solve(
         suppressed = statuses(cells, index, problem, hidden)
         report = audit(suppressed, relations)
         pinned = [f for f in report.failures if f["check"].startswith(UNPINNED)]
-        if not pinned or len(pinned) < len(report.failures):
+        # a pinned cell an earlier release hid keeps its status: the audit fails, the build refuses
+        settled = any(problem.forced[f["cell_index"]] for f in pinned)
+        if not pinned or settled or len(pinned) < len(report.failures):
             break
         for failure in pinned:
             hidden[failure["cell_index"]] = False
