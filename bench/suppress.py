@@ -34,8 +34,8 @@ import polars as pl
 import releases
 
 from dashboard import domain, reference
-from dashboard import release_format as fmt_release
 from dashboard.build.aggregate import apply_table_design, geography_years, with_window
+from dashboard.data.verify import read_manifest
 from dashboard.disclosure.optimise import optimise
 from dashboard.disclosure.relations import KEY, derive_relations
 
@@ -211,9 +211,9 @@ def load_average() -> str:
 
 
 def measure(label: str, cells: pl.DataFrame, window: str, fast: bool) -> dict:
-    """Run the optimiser (with its audit) on one universe; print and return its figures."""
+    """Run the optimiser (with its audit) on one universe (table design applied); print and
+    return its figures."""
     counties = reference.load_counties()
-    cells = apply_table_design(cells)
     start, load = time.perf_counter(), load_average()
     relations = derive_relations(cells, counties)
     outcome = optimise(cells, relations, fast=fast, bound=True)
@@ -240,10 +240,10 @@ def measure(label: str, cells: pl.DataFrame, window: str, fast: bool) -> dict:
 
 def committed_figures(cells: pl.DataFrame) -> tuple[str, dict] | None:
     """Return the committed release's label and loss figures (its statuses, the demo's true
-    counts), or None when it is not a release of the demo's universe."""
-    manifest = json.loads((RELEASE_DIR / fmt_release.MANIFEST).read_text())
+    counts, table design applied), or None when it is not a release of the demo's universe."""
+    manifest = read_manifest(RELEASE_DIR)
     statuses = pl.read_parquet(RELEASE_DIR / "cells.parquet").select(*KEY, "status")
-    universe = apply_table_design(cells).drop("status")
+    universe = cells.drop("status")
     joined = universe.join(statuses, on=KEY, how="inner")
     if joined.height != universe.height or joined.height != statuses.height:
         return None
@@ -298,6 +298,7 @@ def main() -> None:
     if not args.demo_only:
         universes += [(f"generated {y}", *generated_cells(y)) for y in (7, 14)]
     for name, cells, window in universes:
+        cells = apply_table_design(cells)
         figures = measure(name, cells, window, args.fast)
         committed = committed_figures(cells) if name == "demo" else None
         side_by_side(name, figures, baseline.get(name, {}), committed)
