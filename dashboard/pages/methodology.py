@@ -33,6 +33,16 @@ DEFINITIONS = {
     "case_opened_after": "A child-welfare case was opened after identification.",
     "case_none": "No child-welfare case before or after identification.",
 }
+_REPORTS, _SCREENED, _EVALUATED = (
+    domain.MEASURE_BY_ID[m].label for m in ("reports", "screened_in", "evaluated_out")
+)
+LARGE_COUNT_HIDDEN = (
+    "A large count can be hidden for the sake of a small one. Every report is either "
+    f"'{_SCREENED}' or '{_EVALUATED}', so '{_REPORTS}' minus '{_SCREENED}' gives "
+    f"'{_EVALUATED}'. When only a few of a county's reports in a year were evaluated out, "
+    "publishing both of the first two would give that small number away, so one of them is "
+    "hidden, however large it is."
+)
 AUDIT_WORDS = {
     "passed": "Audit passed",
     "n_cells": "Cells audited (this release's, and earlier releases' cells it does not repeat)",
@@ -203,6 +213,7 @@ def layout(**query) -> html.Div:
                         "every count it rests on is published. This site never adds up or subtracts "
                         "published numbers: every total comes from the release."
                     ),
+                    html.P(LARGE_COUNT_HIDDEN),
                     html.P(domain.TABLE_DESIGN_RULE),
                     html.P(
                         "Which further counts are hidden is chosen by an optimiser: it hides the "
