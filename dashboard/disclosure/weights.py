@@ -31,7 +31,8 @@ TIERS: tuple[Tier, ...] = (
     Tier("statewide", "statewide totals (every measure, every period)", 1000.0),
     Tier(
         "group_headline",
-        f"region and peer-group totals of the headline measures ({', '.join(HEADLINE_MEASURES)})",
+        "region and peer-group totals of the headline measures "
+        f"({', '.join(domain.MEASURE_BY_ID[m].label for m in HEADLINE_MEASURES)})",
         100.0,
     ),
     Tier("county_headline", "county totals of the headline measures", 10.0),
