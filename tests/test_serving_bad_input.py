@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 
@@ -122,6 +123,29 @@ def test_map_click_on_nothing_known_changes_nothing(dash_client, click):
         "/_dash-update-component", json=map_click_body(dash_client, click)
     )
     assert response.status_code == 204
+
+
+class CutShortBody(io.BytesIO):
+    """A request body the WSGI server cannot read (gunicorn: an invalid chunk size)."""
+
+    def read(self, *_):
+        from gunicorn.http.errors import InvalidChunkSize
+
+        raise InvalidChunkSize(b"zz")
+
+    readline = readinto = read
+
+
+def test_a_body_the_server_cannot_read_gets_400(dash_client):
+    response = dash_client.client.post(
+        "/_dash-update-component",
+        input_stream=CutShortBody(),
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},  # as gunicorn sets for chunked bodies
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert b"Traceback" not in response.data
 
 
 def test_oversized_payload_gets_413(dash_client):

@@ -116,6 +116,33 @@ def test_the_gate_lets_some_wait_and_turns_the_rest_away_at_once():
     assert waited == [True]
 
 
+def test_the_budget_is_kept_by_one_thread_at_a_time():
+    """The rate-limit storage is not thread-safe (its expiry timer could be started twice)."""
+    from dashboard.server.limits import Budget
+
+    budget = Budget("1000/second")
+    inside, most = [0], [0]
+    real_hit = budget.window.hit
+
+    def counted_hit(*args):
+        inside[0] += 1
+        most[0] = max(most[0], inside[0])
+        time.sleep(0.001)
+        inside[0] -= 1
+        return real_hit(*args)
+
+    budget.window.hit = counted_hit
+    threads = [
+        threading.Thread(target=lambda: [budget.spend("client") for _ in range(20)])
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert most[0] == 1
+
+
 def test_identical_misses_arriving_together_are_computed_once(fixture_release_dir, monkeypatch):
     from dashboard import charts
 

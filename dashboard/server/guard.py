@@ -170,8 +170,20 @@ def prefix_problem(app: dash.Dash, body: dict) -> str | None:
     return None
 
 
+def read_body() -> None:
+    """Read the request body into Flask's cache, or abort with 400 if the transport is malformed
+    (413 if it is too big)."""
+    try:
+        request.get_data(cache=True)
+    except HTTPException:
+        raise
+    except Exception:  # the WSGI server's body reader: a bad chunk size, a body cut short
+        abort(400, "body could not be read")
+
+
 def parsed_body() -> object:
     """Return the request's JSON body (Flask keeps it for Dash), or abort with 400 (413 if big)."""
+    read_body()
     try:
         body = request.get_json(force=True, silent=True)
     except RecursionError:

@@ -41,21 +41,26 @@ class Budget:
     def __init__(self, rate: str) -> None:
         self.items = parse_many(rate)
         self.window = MovingWindowRateLimiter(MemoryStorage())
+        # one thread at a time: the memory storage restarts its expiry timer without a lock, so
+        # two threads at once can start the same timer twice (a RuntimeError, so a 500)
+        self.lock = threading.RLock()
 
     def wait(self, client: str) -> int:
         """Return the seconds until a client may compute again (0: it may now)."""
-        waits = [
-            self.window.get_window_stats(item, client).reset_time - time.time()
-            for item in self.items
-            if not self.window.test(item, client)
-        ]
+        with self.lock:
+            waits = [
+                self.window.get_window_stats(item, client).reset_time - time.time()
+                for item in self.items
+                if not self.window.test(item, client)
+            ]
         return max(1, math.ceil(max(waits))) if waits else 0
 
     def spend(self, client: str) -> int:
         """Spend one computing request of a client; return 0, or the seconds to wait if spent."""
-        if all(self.window.hit(item, client) for item in self.items):
-            return 0
-        return self.wait(client) or 1
+        with self.lock:
+            if all(self.window.hit(item, client) for item in self.items):
+                return 0
+            return self.wait(client) or 1
 
 
 class Gate:
