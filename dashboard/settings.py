@@ -204,7 +204,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "rate_limit",
         "CSEC_RATE_LIMIT",
-        "5/second;120/minute",
+        "30/second;600/minute",
         _rate,
         "Computing requests (callbacks not answered from the cache, chart CSVs) one client "
         "address may make, per worker process (`limits` notation, as in flask-limiter); a "
@@ -309,7 +309,7 @@ class Settings:
     compress: bool = True
     static_cache_dir: Path = field(default_factory=lambda: _path(".cache/static"))
     max_request_bytes: int = 65536
-    rate_limit: str = "5/second;120/minute"
+    rate_limit: str = "30/second;600/minute"
     compute_slots: int = 1
     trusted_proxies: int = 0
     hsts_seconds: int = 0
