@@ -35,7 +35,9 @@
   }
 
   // A graph far from the screen is drawn once it comes near (with the latest figure asked for),
-  // so that the charts in view are drawn first; all are drawn before printing.
+  // so that the charts in view are drawn first; all are drawn before printing. Only the first
+  // draw waits: a graph already drawn is redrawn at once (a redraw held back off screen, from a
+  // one-panel to a four-panel figure, hung plotly.js when it came back into view).
   var MARGIN = 300;
   var waiting = [];
   function nearScreen(gd) {
@@ -47,8 +49,9 @@
     if (!(gd instanceof Element)) {
       return draw();
     }
-    if (!window.IntersectionObserver || named().eager || nearScreen(gd)) {
+    if (!window.IntersectionObserver || named().eager || gd.csecDrawn || nearScreen(gd)) {
       delete gd.csecDraw;
+      gd.csecDrawn = true;
       gd.csecDrawing = Promise.resolve(draw());
       return gd.csecDrawing;
     }
@@ -60,6 +63,7 @@
           waiting.splice(waiting.indexOf(flush), 1);
         }
         if (gd.csecDraw) {
+          gd.csecDrawn = true;
           gd.csecDrawing = Promise.resolve(gd.csecDraw());
           delete gd.csecDraw;
         }

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PAGE_HEADING, free_port, page_state, wait_for_charts, wait_for_map
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -250,8 +251,10 @@ def test_skip_link_and_keyboard_navigation(duo):
     nav = duo.driver.find_element(By.CSS_SELECTOR, "#site-nav a[href='/map']")
     nav.send_keys(Keys.ENTER)
     duo.wait_for_contains_text("h1", "58 counties")
-    current = duo.driver.find_element(By.CSS_SELECTOR, "#site-nav a[aria-current='page']")
-    assert current.text == "Map"
+    current = "#site-nav a[aria-current='page']"  # the map page may still be loading its bundle
+    WebDriverWait(duo.driver, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, current).text == "Map"
+    )
     assert duo.get_logs() == []
 
 
@@ -351,4 +354,28 @@ def test_a_link_in_a_table_changes_the_page_without_a_reload(duo):
     WebDriverWait(duo.driver, 15).until(lambda d: "/county/" in d.current_url)
     duo.wait_for_contains_text(PAGE_HEADING, name)
     assert duo.driver.execute_script("return window.csecSamePage === true")  # no reload
+    assert duo.get_logs() == []
+
+
+def test_a_chart_changed_while_off_screen_is_redrawn_and_the_page_stays_responsive(duo):
+    """A drawn chart is redrawn at once, even off screen (holding back a one-panel to
+    four-panel change hung plotly.js when the chart came back into view)."""
+    _open(duo, "/county/alameda?measure=youth")
+    traces = (
+        "const g = document.querySelector('#county-trend-graph .js-plotly-plot, "
+        "#county-trend-graph.js-plotly-plot'); return g && g.data ? g.data.length : -1"
+    )
+    WebDriverWait(duo.driver, 10).until(lambda d: d.execute_script(traces) > 0)
+    before = duo.driver.execute_script(traces)
+    duo.driver.execute_script("window.scrollTo(0, document.documentElement.scrollHeight)")
+    # changed without scrolling the select into view: the chart stays far off screen (on a
+    # phone it sits far below the select anyway)
+    duo.driver.execute_script(
+        "const s = document.getElementById('county-measure'); s.value = 'reports_per_100k';"
+        "s.dispatchEvent(new Event('change', {bubbles: true}));"
+    )
+    WebDriverWait(duo.driver, 10).until(lambda d: d.execute_script(traces) not in (before, -1))
+    duo.driver.execute_script("window.scrollTo(0, 0)")
+    duo.driver.set_script_timeout(10)
+    assert duo.driver.execute_async_script("requestAnimationFrame(() => arguments[0](1))") == 1
     assert duo.get_logs() == []
