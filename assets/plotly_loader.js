@@ -36,8 +36,8 @@
 
   // A graph far from the screen is drawn once it comes near (with the latest figure asked for),
   // so that the charts in view are drawn first; all are drawn before printing. Only the first
-  // draw waits: a graph already drawn is redrawn at once (a redraw held back off screen, from a
-  // one-panel to a four-panel figure, hung plotly.js when it came back into view).
+  // draw waits: a graph already drawn is redrawn at once (a redraw held back off screen, between
+  // a one-panel and a four-panel figure, hung plotly.js when it came back into view).
   var MARGIN = 300;
   var waiting = [];
   function nearScreen(gd) {

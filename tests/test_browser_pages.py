@@ -358,8 +358,8 @@ def test_a_link_in_a_table_changes_the_page_without_a_reload(duo):
 
 
 def test_a_chart_changed_while_off_screen_is_redrawn_and_the_page_stays_responsive(duo):
-    """A drawn chart is redrawn at once, even off screen (holding back a one-panel to
-    four-panel change hung plotly.js when the chart came back into view)."""
+    """A drawn chart is redrawn at once, even off screen (holding back a change between the
+    four-panel count and one-panel rate figures hung plotly.js when the chart came back)."""
     _open(duo, "/county/alameda?measure=youth")
     traces = (
         "const g = document.querySelector('#county-trend-graph .js-plotly-plot, "
