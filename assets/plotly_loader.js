@@ -49,9 +49,8 @@
     if (!(gd instanceof Element)) {
       return draw();
     }
-    if (!window.IntersectionObserver || named().eager || gd.csecDrawn || nearScreen(gd)) {
+    if (!window.IntersectionObserver || named().eager || gd.csecDrawing || nearScreen(gd)) {
       delete gd.csecDraw;
-      gd.csecDrawn = true;
       gd.csecDrawing = Promise.resolve(draw());
       return gd.csecDrawing;
     }
@@ -63,7 +62,6 @@
           waiting.splice(waiting.indexOf(flush), 1);
         }
         if (gd.csecDraw) {
-          gd.csecDrawn = true;
           gd.csecDrawing = Promise.resolve(gd.csecDraw());
           delete gd.csecDraw;
         }
