@@ -39,13 +39,12 @@ numbers are in its table. Every published number is also in the release files at
 
 
 def is_page(path: str) -> bool:
-    """Return whether a path is one of the dashboard's pages (or a Dash/asset route)."""
-    county = urlstate.PAGES["county"]
-    return (
-        path in urlstate.PAGES.values()
-        or path.startswith((county + "/", "/_", "/assets/"))
-        or path.rstrip("/") in urlstate.PAGES.values()
-    )
+    """Return whether a path is one of the dashboard's pages, any county it names a known one."""
+    found = urlstate.page_of_path(path.strip("/"))
+    if found is None or found[0] == "not_found":
+        return False
+    county = found[1].get("county")
+    return county is None or release.latest().geos.resolve_county(county) is not None
 
 
 def kept_release(release_id: str) -> release.Release:
@@ -132,7 +131,7 @@ def register_routes(server: Flask) -> None:
             and response.status_code == 200
             and not is_page(request.path)
         ):
-            response.status_code = 404  # Dash serves its page for any path; the 404 page says why
+            response.status_code = 404  # Dash serves a page for any path; the page says why
         return response
 
 

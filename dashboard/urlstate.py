@@ -255,6 +255,22 @@ def path(page: str, values: Mapping[str, str] | None = None) -> str:
     return url(site_path(page, values))
 
 
+def page_of_path(path: str) -> tuple[str, dict[str, str]] | None:
+    """Return the page whose route template a site path fills ("county/alameda", no slashes
+    around), with the values of its path parameters; None if no template fits segment by segment
+    (Dash's router is more lenient: such a path is answered, not cached)."""
+    segments = path.split("/") if path else []
+    for page in registry.PAGES:
+        template = [t for t in page.template.split("/") if t]
+        if len(template) != len(segments):
+            continue
+        values = {t[1:-1]: s for t, s in zip(template, segments, strict=True) if t[0] == "<"}
+        if all(t[0] == "<" or t == s for t, s in zip(template, segments, strict=True)):
+            return page.key, values
+    entry = [page for page, root in PAGES.items() if root.strip("/") == path]
+    return (entry[0], {}) if entry else None  # "/county": the page at its default county
+
+
 def dash_path(page: registry.Page) -> str:
     """Return the path Dash matches exactly: the entry path, else the default view's path."""
     return page.root if page.entry else site_path(page.key)

@@ -57,8 +57,26 @@ def test_unknown_page_is_a_404_page_that_suggests_every_page(dash_client):
     nav = [urlstate.PAGES[p.key] for p in registry.NAV]
     assert main == [*nav, urlstate.page_url("changes")]  # the pages, then the release's notes
     assert dash_client.client.get("/no-such-page").status_code == 404
-    for path in [*PAGES, "/county", "/county/06003"]:
+    for path in [*PAGES, "/county", "/county/06003", "/county/fresno-county", "/funnel/"]:
         assert dash_client.client.get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/county/gotham",  # the page says so and shows a known county
+        "/county/gotham/brief",
+        "/county/alameda/trend",
+        "/county/alameda/brief/x",
+        "/county/..%2F..%2Fetc%2Fpasswd",
+        "/funnel/x",
+        "/404",
+        "/_dash-update-component",  # GET: Dash answers any path with its page
+        "/assets/",
+    ],
+)
+def test_an_address_that_is_no_page_answers_404(dash_client, path):
+    assert dash_client.client.get(path).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,6 @@ from dashboard import ids, registry, urlstate
 from dashboard.components import shell
 from dashboard.components.static_html import to_html
 from dashboard.dash_wire import ROUTER_OUTPUT
-from dashboard.server.reply_keys import page_of_path
 
 CLASS = "first-paint"
 ID_PREFIX = "first-paint-"
@@ -29,7 +28,7 @@ log = logging.getLogger(__name__)
 def page_layout(path: str, args) -> object | None:
     """Return the layout Dash's page router gives a path and query, or None for a path its
     templates do not fit (Dash's lenient match, or its 404 page, draws that one)."""
-    found = page_of_path(path.strip("/"))
+    found = urlstate.page_of_path(path.strip("/"))
     if found is None:
         return None
     page, path_values = found

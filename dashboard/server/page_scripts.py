@@ -26,9 +26,8 @@ from functools import cache
 import dash
 from flask import Flask, Response, request
 
-from dashboard import charts
+from dashboard import charts, urlstate
 from dashboard.server.plotly_bundle import MAP_URL
-from dashboard.server.reply_keys import page_of_path
 from dashboard.settings import ROOT
 
 RUNTIME_VERSION = "0.14.1"
@@ -93,7 +92,7 @@ def lean_index(interpolate: Callable[..., str]) -> Callable[..., str]:
     """Return Dash's index interpolation with lean scripts for the requested page."""
 
     def interpolate_index(**parts: str) -> str:
-        found = page_of_path(request.path.strip("/")) if request else None
+        found = urlstate.page_of_path(request.path.strip("/")) if request else None
         parts["scripts"] = lean(parts["scripts"], found[0] if found else None)
         return interpolate(**parts)
 

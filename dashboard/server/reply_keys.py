@@ -15,7 +15,7 @@ from functools import cache
 
 import dash
 
-from dashboard import ids, registry, urlstate
+from dashboard import ids, urlstate
 from dashboard.dash_wire import ROUTER_OUTPUT
 from dashboard.data import history, release
 from dashboard.server.guard import CallbackRequest
@@ -30,25 +30,9 @@ def control_pages() -> dict[tuple[str, ...], str]:
     }
 
 
-def page_of_path(path: str) -> tuple[str, dict[str, str]] | None:
-    """Return the page whose route template a site path fills ("county/alameda", no slashes
-    around), with the values of its path parameters; None if no template fits segment by segment
-    (Dash's router is more lenient: such a path is answered, not cached)."""
-    segments = path.split("/") if path else []
-    for page in registry.PAGES:
-        template = [t for t in page.template.split("/") if t]
-        if len(template) != len(segments):
-            continue
-        values = {t[1:-1]: s for t, s in zip(template, segments, strict=True) if t[0] == "<"}
-        if all(t[0] == "<" or t == s for t, s in zip(template, segments, strict=True)):
-            return page.key, values
-    entry = [page for page, root in urlstate.PAGES.items() if root.strip("/") == path]
-    return (entry[0], {}) if entry else None  # "/county": the page at its default county
-
-
 def router_view(app: dash.Dash, pathname: str, search: str) -> urlstate.View | None:
     """Return the view Dash's page router renders for a location, or None if not cacheable."""
-    found = page_of_path(app.strip_relative_path(pathname) or "")
+    found = urlstate.page_of_path(app.strip_relative_path(pathname) or "")
     if found is None:
         return None
     page, path_values = found
