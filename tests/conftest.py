@@ -544,9 +544,9 @@ def wait_for_map(dash_duo, timeout: float = 20) -> None:
 
 
 def page_state(dash_duo) -> dict:
-    """Return what identifies a view in the browser: URL, control values, summaries."""
+    """Return what identifies a view in the browser: URL, title, control values, summaries."""
     return dash_duo.driver.execute_script(
-        "return {path: location.pathname, search: location.search,"
+        "return {path: location.pathname, search: location.search, title: document.title,"
         " controls: Object.fromEntries([...document.querySelectorAll('[data-control]')].map("
         "   e => [e.id, e.tagName === 'SELECT' ? e.value :"
         "     e.querySelector('[aria-pressed=true]').dataset.option])),"

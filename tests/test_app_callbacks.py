@@ -148,10 +148,15 @@ def test_url_sync_writes_canonical_query(dash_client):
     assert response[ids.url("funnel")]["data"] == {
         "path": "/funnel",
         "search": "?geo=county:alpine&show=rate",
+        "title": "Report funnel - California CSEC Program dashboard",
     }
     dep = dash_client.dep_for(ids.url("county"))
     response = dash_client.call(dep, ["fresno", "reports_per_100k", "all", ""])
-    assert response[ids.url("county")]["data"] == {"path": "/county/fresno", "search": "?sfy=all"}
+    assert response[ids.url("county")]["data"] == {
+        "path": "/county/fresno",
+        "search": "?sfy=all",
+        "title": "Fresno County benchmark - California CSEC Program dashboard",
+    }
 
 
 def test_junk_control_values_fall_back_to_defaults(dash_client):

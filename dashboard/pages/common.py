@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dash
 from dash import Dash, Input, Output, State, dcc, html
 
-from dashboard import charts, domain, ids, urlstate
+from dashboard import charts, domain, ids, registry, urlstate
 from dashboard.components import controls
 from dashboard.components.chart_card import CardContent, chart_card, graph_style, summary_children
 from dashboard.components.table import data_table
@@ -90,8 +91,19 @@ def metric_select(control_id: str, value: str, label: str = "Measure") -> object
 
 
 def url_data(page: str, view: urlstate.View) -> dict[str, str]:
-    """Return the canonical path and query of a view, for the address bar."""
-    return {"path": urlstate.path(page, view.values), "search": urlstate.search(page, view.values)}
+    """Return the canonical path and query of a view, for the address bar, and its title."""
+    return {
+        "path": urlstate.path(page, view.values),
+        "search": urlstate.search(page, view.values),
+        "title": page_title(page, view),
+    }
+
+
+def page_title(page: str, view: urlstate.View) -> str:
+    """Return the browser title of a view (a page may word it by its path value: the county)."""
+    title = dash.page_registry[registry.BY_KEY[page].module_name]["title"]
+    name = registry.BY_KEY[page].path_param
+    return title(**{name: view[name]}) if callable(title) else title
 
 
 def page_location(page: str, view: urlstate.View) -> dcc.Store:
@@ -118,7 +130,7 @@ def csv_href(chart_id: str, view: urlstate.View) -> str:
     return urlstate.chart_csv(chart_id, view.page, pinned)
 
 
-# The address follows the view. On page load the canonical link replaces the one typed (a
+# The address (and the browser title) follows the view. On page load the canonical link replaces the one typed (a
 # name becomes a slug, defaults drop out); a control change pushes a history entry, so Back
 # undoes it (assets/controls.js re-renders the page of the restored URL). The link also lands
 # on the page's notice region (data-url): a callback needs an output to run on load.
@@ -135,6 +147,7 @@ function (url, shown) {
             window.history.replaceState(window.history.state, "", target + window.location.hash);
         }
     }
+    document.title = url.title;
     window.dispatchEvent(new Event("csec-url"));
     return target;
 }
