@@ -130,10 +130,10 @@ def csv_href(chart_id: str, view: urlstate.View) -> str:
     return urlstate.chart_csv(chart_id, view.page, pinned)
 
 
-# The address (and the browser title) follows the view. On page load the canonical link replaces the one typed (a
-# name becomes a slug, defaults drop out); a control change pushes a history entry, so Back
-# undoes it (assets/controls.js re-renders the page of the restored URL). The link also lands
-# on the page's notice region (data-url): a callback needs an output to run on load.
+# The address and the browser title follow the view. On page load the canonical link replaces
+# the one typed (a name becomes a slug, defaults drop out); a control change pushes a history
+# entry, so Back undoes it (assets/controls.js re-renders the page of the restored URL). The link
+# also lands on the page's notice region (data-url): a callback needs an output to run on load.
 SYNC_URL = """
 function (url, shown) {
     if (!url) {
