@@ -379,3 +379,28 @@ def test_a_chart_changed_while_off_screen_is_redrawn_and_the_page_stays_responsi
     duo.driver.set_script_timeout(10)
     assert duo.driver.execute_async_script("requestAnimationFrame(() => arguments[0](1))") == 1
     assert duo.get_logs() == []
+
+
+SHOWS_SELECTED_AREA = """
+const s = document.getElementById('placement-geo');
+const title = document.querySelector('#placement-status-graph .gtitle');
+return s.value === 'county:marin' && !!title
+    && title.textContent.endsWith('at risk: ' + s.options[s.selectedIndex].text + ' County');
+"""
+
+
+def test_quick_area_changes_end_on_the_chart_of_the_area_selected(duo):
+    """The status chart follows quick changes of the Area select out of an empty chart."""
+    # Lassen County has nothing to show; plotly.js failed to redraw that figure as a trend (axes
+    # hidden, then tick labels inside the plot), and the graph then drew no later figure.
+    _open(duo, "/placement?geo=county:lassen")
+    select = duo.find_element("#placement-geo")
+    for _ in range(3):  # Los Angeles, Madera, Marin
+        select.send_keys(Keys.ARROW_DOWN)
+        duo.driver.execute_async_script("setTimeout(arguments[0], 250)")
+    wait_for_charts(duo)
+    WebDriverWait(duo.driver, 10).until(
+        lambda d: d.execute_script(SHOWS_SELECTED_AREA),
+        message="the status chart does not show the area selected",
+    )
+    assert duo.get_logs() == []

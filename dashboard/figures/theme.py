@@ -166,9 +166,15 @@ def apply(
     return fig
 
 
+# The axes of a figure with nothing to draw: drawn, with nothing on them. Not hidden: plotly.js
+# (4.1.1) keeps a hidden axis's ticks without their labels, and redrawing the figure as a trend
+# (tick labels inside the plot) then fails, and the graph draws no later figure.
+BARE_AXIS = {"showgrid": False, "zeroline": False, "showline": False, "showticklabels": False}
+
+
 def empty(message: str, title: str, source: str) -> dict:
     """Return a figure that says why there is nothing to draw (never a blank chart)."""
-    fig = figure(xaxis={"visible": False}, yaxis={"visible": False})
+    fig = figure(xaxis={**BARE_AXIS}, yaxis={**BARE_AXIS})
     annotate(
         fig,
         text=wrap(message, 34),
