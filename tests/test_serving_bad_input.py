@@ -154,6 +154,18 @@ def test_oversized_payload_gets_413(dash_client):
     assert response.status_code == 413
 
 
+def test_oversized_chunked_payload_gets_413(dash_client):
+    body = json.dumps(router_body(dash_client, search="?x=" + "a" * 100_000)).encode()
+    response = dash_client.client.post(
+        "/_dash-update-component",
+        input_stream=io.BytesIO(body),
+        headers={"Transfer-Encoding": "chunked"},  # no length: read up to the limit, then refused
+        environ_overrides={"wsgi.input_terminated": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+
+
 def test_rejections_are_logged_once_without_the_payload(dash_client, caplog):
     secret = "PAYLOAD-MARKER-" + "z" * 50
     data = with_changes(router_body(dash_client), output=secret + ".children")

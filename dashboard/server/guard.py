@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import dash
 from dash.exceptions import DependencyException
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from dashboard.dash_wire import output_ids
@@ -172,9 +172,16 @@ def prefix_problem(app: dash.Dash, body: dict) -> str | None:
 
 def read_body() -> None:
     """Read the request body into Flask's cache, or abort with 400 if the transport is malformed
-    (413 if it is too big)."""
+    (413 if it is too big, with or without a length)."""
     try:
-        request.get_data(cache=True)
+        body = request.get_data(cache=True)
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        if (
+            request.content_length is None
+            and len(body) == limit
+            and request.environ["wsgi.input"].read(1)
+        ):  # a chunked body is cut at the limit: anything after it is too much
+            abort(413)
     except HTTPException:
         raise
     except Exception:  # the WSGI server's body reader: a bad chunk size, a body cut short
