@@ -42,6 +42,17 @@
   }
   window.addEventListener("csec-url", followCurrentView);
 
+  // A release published nowhere (the demonstration) gives a printed permalink as a path only:
+  // the address the reader is on completes it.
+  function completePermalinks() {
+    document.querySelectorAll(".permalink").forEach(function (code) {
+      if (code.textContent.charAt(0) === "/") {
+        code.textContent = window.location.origin + code.textContent;
+      }
+    });
+  }
+  window.addEventListener("csec-url", completePermalinks);
+
   // Copy the address of the view on screen; where the clipboard is not available (plain http),
   // show the link selected for the reader to copy.
   function copyLink() {

@@ -472,7 +472,7 @@ MANIFEST_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "notice": ((str, type(None)), "the synthetic-data notice, else null"),
     "extract_date": (str, "date the records were extracted (yyyy-mm-dd)"),
     "release_date": (str, "date the release was built (yyyy-mm-dd)"),
-    "url": (str, "where the release is published"),
+    "url": ((str, type(None)), "where the release is published; null for a demonstration release"),
     "data_license": (str, f"SPDX id of the data licence ({DATA_LICENSE})"),
     "code_license": (str, f"SPDX id of the licence of the code that built it ({CODE_LICENSE})"),
     "periods": (list, "period ids, in order: the fiscal years, then their whole window"),
@@ -495,7 +495,7 @@ class Edition:
     provenance: str
     extract_date: date
     release_date: date
-    url: str
+    url: str | None  # None: a synthetic demonstration release, published nowhere
     seed: int | None = None
 
     @property

@@ -89,6 +89,16 @@ def test_written_release_loads_with_its_dates_and_licences(tmp_path, inputs):
     assert rel.data_dictionary.equals(fmt.dictionary())
 
 
+def test_a_demonstration_release_published_nowhere_names_no_address(tmp_path, inputs):
+    target = write(tmp_path / "aggregates", inputs, replace(FIXTURE_EDITION, url=None))
+    rel = loader.load(target)
+    assert rel.url is None and manifest(target)["url"] is None
+    assert "url:" not in (target / "CITATION.cff").read_text()
+    readme = (target / "README.md").read_text()
+    assert "Published at" not in readme and "Not published at a public address" in readme
+    assert "records extracted 2026-01-05. SYNTHETIC" in readme  # the citation, no address
+
+
 def test_citation_has_version_date_url_and_data_licence(tmp_path, inputs):
     target = write(tmp_path / "aggregates", inputs)
     citation = (target / "CITATION.cff").read_text()

@@ -12,7 +12,6 @@ from dashboard import domain
 from dashboard import release_format as fmt
 from dashboard.build import history
 from dashboard.build.pipeline import BuildReport, build
-from dashboard.build.release import DEMO_URL
 from dashboard.extract.synth import DEFAULT_SEED
 
 
@@ -26,9 +25,7 @@ class DemoRelease:
 
     def edition(self) -> fmt.Edition:
         """Return the edition of this demo release."""
-        return fmt.Edition(
-            "synthetic", self.extract_date, self.release_date, DEMO_URL, DEFAULT_SEED
-        )
+        return fmt.Edition("synthetic", self.extract_date, self.release_date, None, DEFAULT_SEED)
 
 
 DEMO_HISTORY: tuple[DemoRelease, ...] = (

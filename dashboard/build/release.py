@@ -19,8 +19,6 @@ from dashboard import release_format as fmt
 from dashboard.build.release_docs import citation_cff, readme
 from dashboard.data.verify import verify
 
-DEMO_URL = "https://example.gov/csec/"
-
 
 def today() -> date:
     """Return the build date: SOURCE_DATE_EPOCH if set (reproducible builds), else today (UTC)."""
@@ -38,9 +36,7 @@ def edition_of(
     """Return the edition of a build; a real extract must name its extract date and URL."""
     release_date = release_date or today()
     if seed is not None:
-        return fmt.Edition(
-            "synthetic", extract_date or release_date, release_date, url or DEMO_URL, seed
-        )
+        return fmt.Edition("synthetic", extract_date or release_date, release_date, url, seed)
     if extract_date is None or url is None:
         raise ValueError(
             "a release from a real extract needs its extract date and public URL "

@@ -11,6 +11,7 @@ from dashboard import release_format as fmt
 
 TITLE = "California Opt-In CSEC Program dashboard: county and statewide aggregates"
 AUTHORS = "CSEC dashboard contributors"
+NOT_PUBLISHED = "Not published at a public address: a demonstration release."
 CALIBRATION = (
     "Hammond, I., Wiegmann, W., Magruder, J., et al. (2023). *Evaluation of California's "
     "Commercially Sexually Exploited Children Program.* Washington, DC: Urban Institute."
@@ -40,7 +41,7 @@ documented CSE concern, in California counties that had opted in to the Opt-In C
 
 ## Dates and licence
 - {extract_line}: {extract_date}. Release built: {release_date}. Release {release_id}.
-- Published at {url}.
+- {published}
 - The data (every file here) are licensed under the {data_license}: {data_license_url}.
   Credit: "{authors}, {title}, release {release_id}".
 - The code that builds and serves them is licensed under the MIT licence.
@@ -81,8 +82,7 @@ title: "{title}"
 type: dataset
 version: "{release}"
 date-released: "{release_date}"
-url: "{url}"
-authors:
+{url}authors:
   - name: "{authors}"
 license: {license}
 notes: "{notes}"
@@ -113,7 +113,8 @@ def citation_text(release_id: str, edition: fmt.Edition) -> str:
     """Return the plain-text citation of a release."""
     text = (
         f"{AUTHORS} ({edition.release_date.year}). {release_title(release_id, edition)}. "
-        f"Released {edition.release_date}; records extracted {edition.extract_date}. {edition.url}"
+        f"Released {edition.release_date}; records extracted {edition.extract_date}"
+        + (f". {edition.url}" if edition.url else "")
     )
     return f"{text}. {domain.SYNTHETIC_NOTICE}." if edition.synthetic else f"{text}."
 
@@ -165,7 +166,7 @@ def readme(
         extract_date=edition.extract_date,
         release_date=edition.release_date,
         release_id=release_id,
-        url=edition.url,
+        published=f"Published at {edition.url}." if edition.url else NOT_PUBLISHED,
         data_license=fmt.DATA_LICENSE_NAME,
         data_license_url=fmt.DATA_LICENSE_URL,
         authors=AUTHORS,
@@ -191,7 +192,7 @@ def citation_cff(release_id: str, edition: fmt.Edition) -> str:
         title=release_title(release_id, edition),
         release=release_id,
         release_date=edition.release_date,
-        url=edition.url,
+        url=f'url: "{edition.url}"\n' if edition.url else "",
         authors=AUTHORS,
         license=fmt.DATA_LICENSE,
         notes=f"{domain.SYNTHETIC_NOTICE}. {licences}" if edition.synthetic else licences,

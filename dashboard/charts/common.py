@@ -49,9 +49,11 @@ def source_line(release: Release, *tables: str) -> str:
 CAVEAT = "Identification is not prevalence: who came to the attention of child welfare."
 
 
-def permalink(release: Release, view: urlstate.View) -> str:
+def permalink(release: Release, view: urlstate.View) -> str | None:
     """Return the public address of a view, pinned to its release (the release's URL, then the
-    view's path and query)."""
+    view's path and query); None for a release published nowhere."""
+    if release.url is None:
+        return None
     values = {**view.values, urlstate.RELEASE: release.release_id}
     path = urlstate.site_path(view.page, values) + urlstate.search(view.page, values)
     return release.url.rstrip("/") + path
@@ -63,7 +65,8 @@ def figure_source(
     """Return the notes a figure (and its PNG) carries: notice, caveat, extra lines, source,
     dates, licence and, given a view, its permalink."""
     notice = f"<b>{release.notice}</b><br>" if release.notice else ""
-    link = f"<br>Link: {permalink(release, view)}" if view else ""
+    address = permalink(release, view) if view else None
+    link = f"<br>Link: {address}" if address else ""
     return (
         f"{notice}{CAVEAT}<br>{''.join(f'{line}<br>' for line in lines)}"
         f"{source_line(release, *tables)} Released {release.release_date.isoformat()}; "

@@ -106,9 +106,9 @@ class Release:
         return tuple(self.manifest.get("method_changes") or ())
 
     @property
-    def url(self) -> str:
-        """Return where the release is published (as its citation gives it)."""
-        return str(self.manifest["url"])
+    def url(self) -> str | None:
+        """Return where the release is published (as its citation gives it); None if nowhere."""
+        return self.manifest["url"]
 
     @property
     def data_license(self) -> str:

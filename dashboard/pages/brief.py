@@ -91,7 +91,9 @@ def layout(county: str | None = None, **query) -> html.Div:
     rel = release.current()
     view = common.parse(PAGE, {**query, **({"county": county} if county else {})})
     geo = rel.geos.resolve_county(view["county"])
-    permalink = chart_permalink(rel, view)
+    permalink = chart_permalink(rel, view) or urlstate.href(
+        PAGE, view.values, **{urlstate.RELEASE: rel.release_id}
+    )  # a path only for a release published nowhere: assets/controls.js completes it
     dates = (
         f"Release {rel.release_id}, built {rel.release_date.isoformat()}; records extracted "
         f"{rel.extract_date.isoformat()}. Data licence {rel.data_license}."
