@@ -292,6 +292,16 @@ SETTINGS: tuple[Setting, ...] = (
         _positive,
         "Seconds before gunicorn restarts a silent worker.",
     ),
+    Setting(
+        "client_timeout",
+        "CSEC_CLIENT_TIMEOUT",
+        "10",
+        _positive,
+        "Seconds a client may stall while it sends a request or reads a reply (each read or "
+        "write on its connection); then the connection is closed and its thread freed. It "
+        "bounds a stalled client, not many slow ones at once: in front of the app on the "
+        "internet, use a proxy that buffers whole requests (README, Deploying).",
+    ),
 )
 
 
@@ -321,6 +331,7 @@ class Settings:
     workers: int = 2
     threads: int = 8
     timeout: int = 30
+    client_timeout: int = 10
 
     @property
     def cache_backend(self) -> str:

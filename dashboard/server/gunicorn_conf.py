@@ -4,6 +4,9 @@ Also: no `Server` banner, and gunicorn's own error replies (a malformed request 
 too large) carry the app's security headers and a plain message.
 """
 
+import socket
+import struct
+
 import gunicorn.http.wsgi
 import gunicorn.util
 
@@ -30,6 +33,16 @@ def _write_error(sock, status_int: int, reason: str, _mesg: str) -> None:
         f"Content-Type: text/plain; charset=utf-8\r\nContent-Length: {len(body)}\r\n{extra}\r\n"
     )
     gunicorn.util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+def when_ready(server) -> None:
+    """Bound each read and write on a client connection: the kernel times it out (the listening
+    sockets' SO_RCVTIMEO and SO_SNDTIMEO, which accepted connections inherit on Linux), so a
+    client that stops mid-request frees its thread instead of holding it for good."""
+    interval = struct.pack("ll", _settings.client_timeout, 0)
+    for listener in server.LISTENERS:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, interval)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, interval)
 
 
 gunicorn.http.wsgi.Response.default_headers = _default_headers

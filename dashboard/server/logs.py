@@ -31,6 +31,20 @@ class EscapingFormatter(logging.Formatter):
         return escape(super().formatMessage(record))
 
 
+class StalledClients(logging.Filter):
+    """Turn gunicorn's traceback for a client read or write that timed out (CSEC_CLIENT_TIMEOUT:
+    the client stalled) into one warning line: the client's fault, not the server's."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite a timed-out socket error in place; let every record through."""
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, (BlockingIOError, TimeoutError)):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg, record.args = "a client stalled mid-request: connection closed", ()
+            record.exc_info = record.exc_text = None
+        return True
+
+
 def configure(level: str) -> None:
     """Log the app at a level to stderr (unless gunicorn set up the root logger), escaped."""
     logging.basicConfig(level=level, format=FORMAT)
@@ -46,7 +60,12 @@ def gunicorn_config(level: str) -> dict:
         "disable_existing_loggers": False,
         "root": {"level": level, "handlers": ["stderr"]},
         "loggers": {
-            "gunicorn.error": {"level": level, "handlers": [], "propagate": True},
+            "gunicorn.error": {
+                "level": level,
+                "handlers": [],
+                "propagate": True,
+                "filters": ["stalled_clients"],
+            },
             "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
         },
         "handlers": {
@@ -57,4 +76,5 @@ def gunicorn_config(level: str) -> dict:
             }
         },
         "formatters": {"escaped": {"()": EscapingFormatter, "format": FORMAT}},
+        "filters": {"stalled_clients": {"()": StalledClients}},
     }
