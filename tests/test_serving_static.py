@@ -39,6 +39,23 @@ def test_big_static_files_are_served_compressed(client, url, encoding):
     assert decoded(response) == plain.data
 
 
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("gzip;q=0", None),
+        ("br;q=0, gzip;q=0", None),
+        ("br;q=0, gzip", "gzip"),
+        ("GZIP;q=0.5", "gzip"),
+        ("identity", None),
+    ],
+)
+def test_an_encoding_weighted_zero_is_refused(client, accept, expected):
+    for url in ("/assets/topojson/usa_110m.json", "/funnel"):  # a static file, a page
+        response = client.get(url, headers={"Accept-Encoding": accept})
+        assert response.headers.get("Content-Encoding") == expected, url
+    assert static.chosen_encoding(accept) == expected
+
+
 def test_each_file_is_compressed_once_per_process(client, monkeypatch):
     calls = []
     real = static.compress

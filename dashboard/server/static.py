@@ -15,12 +15,15 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, Response, request
+from werkzeug.http import parse_accept_header
 
 from dashboard.server.headers import STATIC_PREFIXES
+from dashboard.server.mount import WSGIApp
 
 try:
     import brotli
@@ -83,9 +86,25 @@ def compressed_once(directory: Path, raw: bytes, encoding: str) -> bytes:
 
 
 def chosen_encoding(accept_encoding: str) -> str | None:
-    """Return the best encoding the client accepts, or None."""
-    accepted = {part.split(";")[0].strip() for part in accept_encoding.lower().split(",")}
-    return next((encoding for encoding in ENCODINGS if encoding in accepted), None)
+    """Return the first of ours the client accepts (a weight above 0; "*" names any), or None."""
+    accepted = parse_accept_header(accept_encoding)
+    return next((encoding for encoding in ENCODINGS if accepted.quality(encoding) > 0), None)
+
+
+def without_refused_encodings(app: WSGIApp) -> WSGIApp:
+    """Wrap a WSGI app so it sees only the encodings a client accepts: one weighted 0 ("gzip;q=0")
+    leaves Accept-Encoding (flask-compress 1.25 would still choose it when nothing else fits)."""
+
+    def dropping(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        header = environ.get("HTTP_ACCEPT_ENCODING")
+        if header and "q=" in header:
+            accepted = parse_accept_header(header)
+            environ["HTTP_ACCEPT_ENCODING"] = ", ".join(
+                f"{name};q={quality}" for name, quality in accepted if quality > 0
+            )
+        return app(environ, start_response)
+
+    return dropping
 
 
 @dataclass
