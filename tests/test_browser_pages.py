@@ -313,6 +313,9 @@ SAME_TEXT = """
 const words = (main) => {
     const copy = main.cloneNode(true);
     copy.querySelectorAll('.dash-graph').forEach((g) => g.replaceChildren());
+    // the page completes a permalink with its own address (assets/controls.js)
+    copy.querySelectorAll('.permalink').forEach(
+        (p) => { p.textContent = p.textContent.replace(location.origin, ''); });
     return copy.textContent.replace(/\\s+/g, ' ').trim();
 };
 const html = await (await fetch(location.href)).text();
