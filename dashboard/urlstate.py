@@ -146,12 +146,16 @@ def _default(param: Param, sfys: tuple[str, ...]) -> str:
     return sfys[-1] if param.name == "sfy" else param.default
 
 
-def _default_words(param: Param, sfys: tuple[str, ...]) -> str:
-    """Return the default of a parameter in words for a notice."""
+def _default_words(param: Param, sfys: tuple[str, ...], geos: Geographies) -> str:
+    """Return the default of a parameter in words for a notice (a place by its name)."""
     if param.name == "sfy":
         return domain.sfy_label(sfys[-1])
     if param.name == RELEASE:
         return "the current release"
+    if param.choices is None:
+        return geos.resolve(
+            param.default if param.name == "geo" else f"county:{param.default}"
+        ).label
     return param.default.replace("_", " ")
 
 
@@ -198,7 +202,7 @@ def parse(
         if canonical is None:
             notices.append(
                 f"'{_shown(raw)}' is not a {param.words} this dashboard knows; "
-                f"showing {_default_words(param, sfys)} instead."
+                f"showing {_default_words(param, sfys, geos)} instead."
             )
             canonical = _default(param, sfys)
         values[name] = canonical

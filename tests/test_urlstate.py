@@ -105,6 +105,19 @@ def test_junk_falls_back_to_the_default_with_a_notice(page, query, geos):
     assert urlstate.search(page, view.values) == ""
 
 
+@pytest.mark.parametrize(
+    ("page", "query", "shown"),
+    [
+        ("county", {"county": "gotham"}, "showing Alameda County instead."),
+        ("funnel", {"geo": "county:gotham"}, "showing California instead."),
+        ("funnel", {"show": "both"}, "showing count instead."),
+    ],
+)
+def test_a_notice_names_the_place_shown_instead_by_its_name(page, query, shown, geos):
+    (notice,) = urlstate.parse(page, query, geos).notices
+    assert notice.endswith(shown)
+
+
 def test_unknown_parameters_are_ignored_with_a_notice(geos):
     view = urlstate.parse("home", {"utm_source": "x", "sfy": "2018-19"}, geos)
     assert view["sfy"] == "2018-19"
