@@ -3,6 +3,7 @@ the view and the URL, and a copied URL reopens the same view."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -406,4 +407,16 @@ def test_quick_area_changes_end_on_the_chart_of_the_area_selected(duo):
         lambda d: d.execute_script(SHOWS_SELECTED_AREA),
         message="the status chart does not show the area selected",
     )
+    assert duo.get_logs() == []
+
+
+def test_count_axes_tick_whole_numbers_even_with_only_zeros_published(duo):
+    _open(duo, "/placement?geo=county:tuolumne")  # confirmed CSE: one published zero
+    ticks = duo.driver.execute_script(
+        "return [...document.querySelectorAll('#react-entry-point .xtick text,"
+        " #react-entry-point .ytick text')].map(t => t.textContent);"
+    )
+    numbers = [t for t in ticks if re.fullmatch(r"[\d,.]+", t)]  # not years, not percentages
+    assert numbers
+    assert not [t for t in numbers if "." in t], numbers
     assert duo.get_logs() == []

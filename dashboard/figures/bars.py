@@ -94,7 +94,7 @@ def category_bars(
         "visible": any(published),
     }
     if unit == "count":
-        x_axis["tickformat"] = ","
+        x_axis.update(theme.COUNT_AXIS)
     fig = theme.figure(
         [bar],
         annotations=annotations,

@@ -24,6 +24,9 @@ SUPPRESSED_FILL = "#b3b3b3"
 NOT_OPTED_IN_FILL = "#f2f2f2"
 BAND_FILL = "rgba(77, 77, 77, 0.16)"  # the peers' middle half, behind the lines
 BORDER = "#666666"
+# An axis of counts: thousands separated, and a range that reaches 5 at least, so plotly never
+# ticks fractions of a child or a report (a chart of published zeros drew 0, 0.2, 0.4, ...).
+COUNT_AXIS = {"tickformat": ",", "autorangeoptions": {"include": [0, 5]}}
 SEQUENTIAL = plotly.colors.get_colorscale("Viridis")
 STATUS_SHORT = {
     domain.SUPPRESSED: "Suppressed: hidden to protect privacy",

@@ -17,7 +17,7 @@ AXIS_PX = 90  # room under the plot for (possibly slanted) year labels and the a
 # Tick labels inside the plot, above their grid line: the plot (and the notes) use the full width.
 _INSIDE = {"ticklabelposition": "inside top", "ticklabelstandoff": 2}
 Y_AXIS = {
-    "count": {**_INSIDE, "tickformat": ","},
+    "count": {**_INSIDE, **theme.COUNT_AXIS},
     "percent": {**_INSIDE, "ticksuffix": "%"},
     "per_100k": {**_INSIDE, "tickformat": ",.2~f"},
 }
