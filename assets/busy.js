@@ -11,16 +11,18 @@
   var BUSY = "The site is busy and could not show your last change. Please try it again in a moment.";
   var send = window.fetch.bind(window);
 
-  function line() {
-    var found = document.getElementById("busy-status");
-    if (!found) {
-      found = document.createElement("p");
-      found.id = "busy-status";
-      found.className = "busy-status";
-      found.setAttribute("role", "status");
-      document.body.appendChild(found);
+  function say(text) {
+    var line = document.getElementById("busy-status");
+    if (!line && text) {
+      line = document.createElement("p");
+      line.id = "busy-status";
+      line.className = "busy-status";
+      line.setAttribute("role", "status");
+      document.body.appendChild(line);
     }
-    return found;
+    if (line) {
+      line.textContent = text;
+    }
   }
 
   function waitMs(response) {
@@ -31,11 +33,11 @@
   function sendUntilServed(input, init, tries) {
     return send(input, init).then(function (response) {
       if (response.status !== 429 && response.status !== 503) {
-        line().textContent = "";
+        say("");
         return response;
       }
       if (tries <= 1) {
-        line().textContent = BUSY;
+        say(BUSY);
         return response;
       }
       return new Promise(function (resolve) {
@@ -46,9 +48,9 @@
     });
   }
 
+  // Only a URL string with its body in `init` (as Dash sends callbacks) can be sent again.
   window.fetch = function (input, init) {
-    var url = typeof input === "string" ? input : input && input.url;
-    if (!url || url.indexOf(ROUTE) === -1) {
+    if (typeof input !== "string" || input.indexOf(ROUTE) === -1) {
       return send(input, init);
     }
     return sendUntilServed(input, init, TRIES);

@@ -254,6 +254,12 @@ def site_path(page: str, values: Mapping[str, str] | None = None) -> str:
     return template
 
 
+def pinned_site_path(page: str, values: Mapping[str, str], release_id: str) -> str:
+    """Return the site path and query of a view pinned to a release (a permalink's tail)."""
+    pinned = {**values, RELEASE: release_id}
+    return site_path(page, pinned) + search(page, pinned)
+
+
 def path(page: str, values: Mapping[str, str] | None = None) -> str:
     """Return the URL path of a view."""
     return url(site_path(page, values))
@@ -262,7 +268,7 @@ def path(page: str, values: Mapping[str, str] | None = None) -> str:
 def page_of_path(path: str) -> tuple[str, dict[str, str]] | None:
     """Return the page whose route template a site path fills ("county/alameda", no slashes
     around), with the values of its path parameters; None if no template fits segment by segment
-    (Dash's router is more lenient: such a path is answered, not cached)."""
+    (Dash's router is more lenient: such a path is answered 404, and not cached)."""
     segments = path.split("/") if path else []
     for page in registry.PAGES:
         template = [t for t in page.template.split("/") if t]

@@ -56,6 +56,20 @@ def test_an_encoding_weighted_zero_is_refused(client, accept, expected):
     assert static.chosen_encoding(accept) == expected
 
 
+@pytest.mark.parametrize(
+    ("accept", "refused"),
+    [
+        ("*, br;q=0, gzip;q=0", {"br", "gzip"}),
+        ("*;q=0.5, br;q=0", {"br"}),
+        ("br;Q=0, gzip;Q=0", {"br", "gzip"}),
+    ],
+)
+def test_a_wildcard_or_a_capital_q_never_brings_a_refused_encoding_back(client, accept, refused):
+    for url in ("/assets/topojson/usa_110m.json", "/funnel"):
+        response = client.get(url, headers={"Accept-Encoding": accept})
+        assert response.headers.get("Content-Encoding") not in refused, url
+
+
 def test_each_file_is_compressed_once_per_process(client, monkeypatch):
     calls = []
     real = static.compress

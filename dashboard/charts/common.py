@@ -54,9 +54,9 @@ def permalink(release: Release, view: urlstate.View) -> str | None:
     view's path and query); None for a release published nowhere."""
     if release.url is None:
         return None
-    values = {**view.values, urlstate.RELEASE: release.release_id}
-    path = urlstate.site_path(view.page, values) + urlstate.search(view.page, values)
-    return release.url.rstrip("/") + path
+    return release.url.rstrip("/") + urlstate.pinned_site_path(
+        view.page, view.values, release.release_id
+    )
 
 
 def figure_source(

@@ -91,8 +91,8 @@ def layout(county: str | None = None, **query) -> html.Div:
     rel = release.current()
     view = common.parse(PAGE, {**query, **({"county": county} if county else {})})
     geo = rel.geos.resolve_county(view["county"])
-    permalink = chart_permalink(rel, view) or urlstate.href(
-        PAGE, view.values, **{urlstate.RELEASE: rel.release_id}
+    permalink = chart_permalink(rel, view) or urlstate.url(
+        urlstate.pinned_site_path(PAGE, view.values, rel.release_id)
     )  # a path only for a release published nowhere: assets/controls.js completes it
     dates = (
         f"Release {rel.release_id}, built {rel.release_date.isoformat()}; records extracted "

@@ -147,7 +147,9 @@ function (url, shown) {
             window.history.replaceState(window.history.state, "", target + window.location.hash);
         }
     }
-    document.title = url.title;
+    if (url.title) {
+        document.title = url.title;
+    }
     window.dispatchEvent(new Event("csec-url"));
     return target;
 }

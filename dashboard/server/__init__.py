@@ -56,7 +56,9 @@ def install(app: dash.Dash, settings: Settings, rel: Release) -> None:
 
     limits.refuse_spent_clients(app, budget, shed, headers.error_headers(settings.hsts_seconds))
     if settings.compress:
-        server.wsgi_app = static.without_refused_encodings(server.wsgi_app)
+        server.wsgi_app = static.without_refused_encodings(
+            server.wsgi_app, server.config["COMPRESS_ALGORITHM"]
+        )
     if not settings.debug:  # dev tools reload assets, and with them the shell
         shell_paths = {*urlstate.sitemap_paths(rel.geos), *urlstate.PAGES.values()}
         server.wsgi_app = ShellCache(server.wsgi_app, rel.release_id, shell_paths)

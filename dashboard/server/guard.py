@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import dash
 from dash.exceptions import DependencyException
-from flask import abort, current_app, g, request
+from flask import abort, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from dashboard.dash_wire import output_ids
@@ -175,7 +175,7 @@ def read_body() -> None:
     (413 if it is too big, with or without a length)."""
     try:
         body = request.get_data(cache=True)
-        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        limit = request.max_content_length
         if (
             request.content_length is None
             and len(body) == limit

@@ -36,9 +36,9 @@ def _write_error(sock, status_int: int, reason: str, _mesg: str) -> None:
 
 
 def when_ready(server) -> None:
-    """Bound each read and write on a client connection: the kernel times it out (the listening
-    sockets' SO_RCVTIMEO and SO_SNDTIMEO, which accepted connections inherit on Linux), so a
-    client that stops mid-request frees its thread instead of holding it for good."""
+    """Bound each read and write on a client connection: the kernel times it out (the TCP
+    listening sockets' SO_RCVTIMEO and SO_SNDTIMEO, which accepted connections inherit on Linux;
+    a UNIX socket's do not), so a stalled client frees its thread instead of holding it for good."""
     interval = struct.pack("ll", _settings.client_timeout, 0)
     for listener in server.LISTENERS:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, interval)

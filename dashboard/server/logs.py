@@ -31,6 +31,9 @@ class EscapingFormatter(logging.Formatter):
         return escape(super().formatMessage(record))
 
 
+SOCKET_ERROR = "Socket error processing request."  # gunicorn gthread's message for it
+
+
 class StalledClients(logging.Filter):
     """Turn gunicorn's traceback for a client read or write that timed out (CSEC_CLIENT_TIMEOUT:
     the client stalled) into one warning line: the client's fault, not the server's."""
@@ -38,9 +41,12 @@ class StalledClients(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite a timed-out socket error in place; let every record through."""
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, (BlockingIOError, TimeoutError)):
+        if record.msg == SOCKET_ERROR and isinstance(error, (BlockingIOError, TimeoutError)):
             record.levelno, record.levelname = logging.WARNING, "WARNING"
-            record.msg, record.args = "a client stalled mid-request: connection closed", ()
+            record.msg, record.args = (
+                "a client stalled (sending a request or reading a reply): connection closed",
+                (),
+            )
             record.exc_info = record.exc_text = None
         return True
 

@@ -91,20 +91,22 @@ def chosen_encoding(accept_encoding: str) -> str | None:
     return next((encoding for encoding in ENCODINGS if accepted.quality(encoding) > 0), None)
 
 
-def without_refused_encodings(app: WSGIApp) -> WSGIApp:
-    """Wrap a WSGI app so it sees only the encodings a client accepts: one weighted 0 ("gzip;q=0")
-    leaves Accept-Encoding (flask-compress 1.25 would still choose it when nothing else fits)."""
+def without_refused_encodings(app: WSGIApp, encodings: Iterable[str]) -> WSGIApp:
+    """Wrap a WSGI app so a weighted or wildcard Accept-Encoding reaches it as the plain list of
+    `encodings` the client accepts: one it weights 0 ("gzip;q=0", "*, br;q=0") is left out
+    (flask-compress 1.25 would still choose it when nothing else fits)."""
+    encodings = tuple(encodings)
 
-    def dropping(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        header = environ.get("HTTP_ACCEPT_ENCODING")
-        if header and "q=" in header:
+    def listing(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        header = environ.get("HTTP_ACCEPT_ENCODING", "")
+        if ";" in header or "*" in header:
             accepted = parse_accept_header(header)
             environ["HTTP_ACCEPT_ENCODING"] = ", ".join(
-                f"{name};q={quality}" for name, quality in accepted if quality > 0
+                name for name in encodings if accepted.quality(name) > 0
             )
         return app(environ, start_response)
 
-    return dropping
+    return listing
 
 
 @dataclass
